@@ -1,0 +1,102 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "RadScribe",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "radscribe", targets: ["radscribe"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        // C libraries from Debian, found through pkg-config.
+        .systemLibrary(
+            name: "CPocketSphinx",
+            pkgConfig: "pocketsphinx",
+            providers: [.apt(["libpocketsphinx-dev", "libsphinxbase-dev"])]
+        ),
+        .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+
+        // Domain types shared by every stage; no dependencies.
+        .target(name: "RadScribeCore", swiftSettings: swiftSettings),
+
+        // audio → recognizer → dictation session → report → store → HL7
+        .target(name: "AudioCapture", dependencies: ["CALSA"], swiftSettings: swiftSettings),
+        .target(
+            name: "SpeechRecognition",
+            dependencies: ["CPocketSphinx", "AudioCapture", "RadScribeCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "ReportTemplates", dependencies: ["CLibXML2", "RadScribeCore"], swiftSettings: swiftSettings),
+        .target(name: "Dictation", dependencies: ["RadScribeCore", "ReportTemplates"], swiftSettings: swiftSettings),
+        .target(
+            name: "ReportStore",
+            dependencies: ["RadScribeCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "HL7", dependencies: ["RadScribeCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "RadScribeServer",
+            dependencies: [
+                "ReportStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RadScribeCLI",
+            dependencies: [
+                "RadScribeCore", "AudioCapture", "SpeechRecognition", "ReportTemplates", "Dictation",
+                "ReportStore", "HL7", "RadScribeServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "radscribe",
+            dependencies: ["RadScribeCLI", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
+        // Tests: one target per module, plus helpers that synthesize audio and run the binary.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "AudioCaptureTests", dependencies: ["AudioCapture", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SpeechRecognitionTests",
+            dependencies: ["SpeechRecognition", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ReportTemplatesTests",
+            dependencies: ["ReportTemplates", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "DictationTests", dependencies: ["Dictation", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "ReportStoreTests", dependencies: ["ReportStore", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HL7Tests", dependencies: ["HL7", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RadScribeServerTests",
+            dependencies: ["RadScribeServer", "ReportStore", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "RadScribeCLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import RadScribeCore
+import ReportStore
+import ReportTemplates
+import SpeechRecognition
+
+/// `--db PATH`, shared by every command that touches the database.
+struct DatabaseOptions: ParsableArguments {
+    static let defaultPathDescription = "~/.local/share/radscribe/radscribe.sqlite ($XDG_DATA_HOME/radscribe/radscribe.sqlite)"
+
+    @Option(name: .customLong("db"), help: "SQLite database file (default: $RADSCRIBE_DB, else \(defaultPathDescription)).")
+    var path: String?
+
+    var resolvedPath: String {
+        let environment = ProcessInfo.processInfo.environment
+        if let path, !path.isEmpty { return path }
+        if let path = environment["RADSCRIBE_DB"], !path.isEmpty { return path }
+        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (NSHomeDirectory() + "/.local/share")
+        return dataHome + "/radscribe/radscribe.sqlite"
+    }
+
+    /// Opens the database and loads any bundled template that is new or changed.
+    func open() throws -> ReportDatabase {
+        let database = try ReportDatabase(path: resolvedPath)
+        try BundledTemplates.sync(into: database, from: try ResourceLocator.discover())
+        return database
+    }
+}
+
+/// Which models to recognize with.
+struct ModelOptions: ParsableArguments {
+    @Flag(help: "Use stock PocketSphinx (general English LM and CMUdict) instead of the radiology models: the baseline.")
+    var stock = false
+
+    @Option(help: "Acoustic model directory (default: the en-us model of pocketsphinx-en-us).")
+    var acousticModel: String?
+
+    @Option(help: "Language model file (default: the bundled Lexicon/radiology.lm.bin).")
+    var languageModel: String?
+
+    @Option(help: "Pronunciation dictionary (default: the bundled Lexicon/radscribe.dict).")
+    var dictionary: String?
+
+    static let stockModelDirectory = URL(fileURLWithPath: "/usr/share/pocketsphinx/model/en-us")
+
+    func configuration() throws -> RecognizerConfiguration {
+        var configuration: RecognizerConfiguration
+        if stock {
+            configuration = .stockEnglish(modelDirectory: Self.stockModelDirectory)
+        } else {
+            let resources = try ResourceLocator.discover()
+            configuration = RecognizerConfiguration(
+                acousticModel: Self.stockModelDirectory.appendingPathComponent("en-us"),
+                languageModel: resources.languageModel,
+                dictionary: resources.dictionary
+            )
+        }
+        if let acousticModel { configuration.acousticModel = URL(fileURLWithPath: acousticModel) }
+        if let languageModel { configuration.languageModel = URL(fileURLWithPath: languageModel) }
+        if let dictionary { configuration.dictionary = URL(fileURLWithPath: dictionary) }
+        return configuration
+    }
+}
+
+/// The templates shipped in `Templates/`, kept in the database so reports can name their version.
+enum BundledTemplates {
+    /// Stores each bundled template whose text differs from its newest stored version.
+    static func sync(into database: ReportDatabase, from resources: ResourceLocator) throws {
+        let files = (try? FileManager.default.contentsOfDirectory(
+            at: resources.templatesDirectory, includingPropertiesForKeys: nil
+        )) ?? []
+        for file in files.sorted(by: { $0.path < $1.path }) where file.pathExtension == "html" {
+            let html = try String(contentsOf: file, encoding: .utf8)
+            let slug = file.deletingPathExtension().lastPathComponent
+            if let stored = try database.template(slug: slug), stored.html == html { continue }
+            let parsed: TemplateParseResult
+            do {
+                parsed = try ReportTemplate.parse(html: html)
+            } catch {
+                throw CLIError(
+                    description: "bundled template \(file.lastPathComponent) is broken: \(error)",
+                    exitCode: ExitStatus.badInput
+                )
+            }
+            try database.storeTemplate(
+                slug: slug, identifier: parsed.template.identifier, title: parsed.template.title, html: html
+            )
+        }
+    }
+
+    /// Parses a stored template.
+    static func parse(_ stored: StoredTemplate) throws -> ReportTemplate {
+        try ReportTemplate.parse(html: stored.html).template
+    }
+}

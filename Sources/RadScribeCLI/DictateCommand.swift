@@ -1,0 +1,243 @@
+import ArgumentParser
+import AudioCapture
+import Dictation
+import Foundation
+import RadScribeCore
+import ReportStore
+import ReportTemplates
+import SpeechRecognition
+
+struct DictateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dictate",
+        abstract: "Dictate a report: recognize audio, fill the template, store the draft.",
+        discussion: """
+            Give exactly one source: --audio FILE.wav, --device [PCM] (ALSA capture until the speaker stops \
+            or Ctrl-C; PCM defaults to `default`), or --script FILE (spoken-form text, one utterance per line, \
+            for tests and demos). An accession that has no order yet gets one, and the command says so.
+            """
+    )
+
+    @Option(help: "Accession number of the exam.")
+    var accession: String
+
+    @Option(help: "Template id (see `radscribe template list`).")
+    var template: String
+
+    @Option(help: "Dictation recorded as a WAV file.")
+    var audio: String?
+
+    @Option(help: "ALSA capture device; `--device` alone means `default`.")
+    var device: String?
+
+    @Option(help: "Spoken-form text file, one utterance per line.")
+    var script: String?
+
+    @Option(help: "Seconds of silence after speech that end a live dictation.")
+    var endSilence: Double = 3.0
+
+    @Option(help: "Longest live dictation in seconds.")
+    var maxSeconds: Double = 900
+
+    @Option(help: "Who dictates (user id stored with the version).")
+    var author: String = NSUserName()
+
+    @OptionGroup var order: NewOrderOptions
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var models: ModelOptions
+
+    static let defaultDevice = "default"
+
+    func validate() throws {
+        let sources = [audio, device, script].compactMap { $0 }
+        guard sources.count == 1 else {
+            throw ValidationError("give exactly one of --audio FILE.wav, --device [PCM] or --script FILE")
+        }
+        guard !accession.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ValidationError("--accession must not be empty")
+        }
+        guard endSilence > 0, maxSeconds > 0 else { throw ValidationError("--end-silence and --max-seconds must be positive") }
+    }
+
+    /// `--device` may stand alone; argument-parser options need a value, so supply `default`.
+    static func normalizeDeviceOption(_ arguments: [String]) -> [String] {
+        var result: [String] = []
+        for (index, argument) in arguments.enumerated() {
+            result.append(argument)
+            let next = index + 1 < arguments.count ? arguments[index + 1] : nil
+            if argument == "--device", next == nil || next!.hasPrefix("-") {
+                result.append(defaultDevice)
+            }
+        }
+        return result
+    }
+
+    func run() throws {
+        try reportingErrors {
+            // Check everything that can be wrong before a radiologist speaks a word.
+            let store = try database.open()
+            guard let storedTemplate = try store.template(slug: template) else {
+                let known = try store.templates().map(\.slug)
+                throw CLIError(
+                    description: "no template '\(template)' (known: \(known.joined(separator: ", "))); see `radscribe template list`",
+                    exitCode: ExitStatus.notFound
+                )
+            }
+            if let existing = try store.report(accession: accession), existing.status != .draft {
+                throw CLIError(
+                    description: "report \(accession) is \(existing.status.rawValue); a signed report is not dictated over",
+                    exitCode: ExitStatus.refused
+                )
+            }
+            let reportTemplate = try BundledTemplates.parse(storedTemplate)
+
+            let captured = try capture()
+            var session = DictationSession(sections: reportTemplate.emptyReport())
+            session.dictate(captured.transcript)
+
+            let receipt = try store.saveDictation(
+                DictatedDraft(
+                    accession: accession,
+                    templateSlug: template,
+                    sections: session.sections,
+                    spokenWords: session.spokenWords,
+                    audio: captured.audio.map {
+                        DictationAudio(sampleRate: $0.sampleRate, sampleCount: $0.samples.count, wav: $0.wavData())
+                    },
+                    author: author,
+                    source: captured.source,
+                    orderIfNew: order.order(accession: accession, template: reportTemplate)
+                )
+            )
+            if receipt.createdOrder {
+                Console.error(
+                    "note: accession \(accession) had no order; created one from the template (no order from the RIS yet)"
+                )
+            }
+            let report = receipt.report
+            let words = session.spokenWords.values.map(\.count).reduce(0, +)
+            Console.error(
+                "stored draft \(accession) version \(report.versionNumber) (template \(report.templateSlug) "
+                    + "v\(report.templateVersion)): \(words) words"
+                    + (captured.audio.map { String(format: ", %.1f s of audio kept", $0.duration) } ?? "")
+            )
+            Console.write(PlainTextReportRenderer(template: reportTemplate).render(report.sections) + "\n")
+        }
+    }
+
+    private struct Captured {
+        var transcript: Transcript
+        var audio: PCMAudio?
+        var source: String
+    }
+
+    private func capture() throws -> Captured {
+        if let script {
+            let text: String
+            do {
+                text = try String(contentsOfFile: script, encoding: .utf8)
+            } catch {
+                throw CLIError(description: "cannot read script \(script): \(error.localizedDescription)", exitCode: ExitStatus.notFound)
+            }
+            return Captured(transcript: ScriptedDictation.transcript(from: text), audio: nil, source: "script")
+        }
+        let recognizer = try Recognizer(configuration: models.configuration())
+        if let audio {
+            let pcm = try WAVReader.read(contentsOf: URL(fileURLWithPath: audio))
+            return Captured(transcript: try recognizer.transcribe(pcm), audio: pcm, source: "recognizer")
+        }
+        let live = try LiveDictation(device: device ?? Self.defaultDevice, endSilence: endSilence, maxSeconds: maxSeconds)
+        let (transcript, pcm) = try live.record(with: recognizer)
+        return Captured(transcript: transcript, audio: pcm, source: "recognizer")
+    }
+}
+
+/// Patient and procedure of an order created by `dictate` for an accession the RIS has not sent yet.
+struct NewOrderOptions: ParsableArguments {
+    @Option(help: "Patient MRN, for an accession without an order.")
+    var mrn: String?
+
+    @Option(help: "Patient name as FAMILY^GIVEN, for an accession without an order.")
+    var patientName: String?
+
+    @Option(help: "Patient birth date YYYYMMDD, for an accession without an order.")
+    var birthDate: String?
+
+    @Option(help: "Patient sex F, M, O or U, for an accession without an order.")
+    var sex: String?
+
+    func validate() throws {
+        if let birthDate, birthDate.count != 8 || !birthDate.allSatisfy(\.isNumber) {
+            throw ValidationError("--birth-date must be YYYYMMDD, e.g. 19580214")
+        }
+        if let sex, AdministrativeSex(rawValue: sex.uppercased()) == nil {
+            throw ValidationError("--sex must be one of F, M, O, U")
+        }
+    }
+
+    func order(accession: String, template: ReportTemplate) -> ImagingOrder {
+        let name = (patientName ?? "").split(separator: "^", omittingEmptySubsequences: false).map(String.init)
+        return ImagingOrder(
+            accession: accession,
+            placerOrderNumber: accession,
+            fillerOrderNumber: accession,
+            patient: Patient(
+                mrn: mrn ?? "UNKNOWN",
+                familyName: name.first ?? "",
+                givenName: name.count > 1 ? name[1] : "",
+                birthDate: birthDate ?? "",
+                sex: sex.flatMap { AdministrativeSex(rawValue: $0.uppercased()) } ?? .unknown
+            ),
+            procedureCode: template.procedureCode,
+            procedureName: template.title,
+            procedureCodingSystem: "L",
+            modality: template.modality,
+            orderingPhysician: "",
+            reasonForExam: ""
+        )
+    }
+}
+
+extension ReportTemplate {
+    /// A local procedure code derived from the template id, until the RIS sends its own.
+    var procedureCode: String {
+        let tail = identifier.split(separator: ":").last.map(String.init) ?? identifier
+        var words = tail.uppercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+        // HL7 CE.1 holds 20 characters: shorten the longest words until the code fits.
+        while words.joined(separator: "-").count > 20, let longest = words.indices.max(by: { words[$0].count < words[$1].count }),
+            words[longest].count > 2
+        {
+            words[longest].removeLast()
+        }
+        return String(words.joined(separator: "-").prefix(20))
+    }
+
+    /// The DICOM modality the template's title suggests.
+    var modality: String {
+        let title = self.title.lowercased()
+        if title.contains("mri") || title.contains("mr ") || title.hasPrefix("mr") { return "MR" }
+        if title.contains("ct") { return "CT" }
+        if title.contains("ultrasound") || title.hasPrefix("us") { return "US" }
+        if title.contains("mammo") { return "MG" }
+        return "CR"
+    }
+}
+
+/// Text dictation: each non-empty line is one utterance of spoken-form words.
+enum ScriptedDictation {
+    static func transcript(from text: String) -> Transcript {
+        var clock = 0.0
+        let utterances = text.split(whereSeparator: \.isNewline).compactMap { line -> Utterance? in
+            let words = line.lowercased().split(whereSeparator: \.isWhitespace).map(String.init)
+            guard !words.isEmpty else { return nil }
+            let start = clock
+            let recognized = words.map { word -> RecognizedWord in
+                defer { clock += 0.4 }
+                return RecognizedWord(text: word, start: clock, end: clock + 0.35, confidence: 1)
+            }
+            clock += 0.6
+            return Utterance(words: recognized, start: start, end: clock)
+        }
+        return Transcript(utterances: utterances, audioDuration: clock)
+    }
+}

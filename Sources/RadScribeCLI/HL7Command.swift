@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import HL7
+import ReportStore
+
+struct HL7Command: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hl7",
+        abstract: "HL7 v2.5.1 messages for the RIS.",
+        subcommands: [ORU.self]
+    )
+
+    struct ORU: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "oru",
+            abstract: "Print the ORU^R01 result message of a report (segments separated by CR).",
+            discussion: "OBR-25 and OBX-11 are P for a draft and F for a signed report. Each call makes a new MSH-10."
+        )
+
+        @Argument(help: "Accession number.")
+        var accession: String
+
+        @Flag(help: "End segments with LF instead of CR, for reading in a terminal (not for sending).")
+        var lf = false
+
+        @Option(help: "Sending facility (MSH-4).")
+        var sendingFacility: String = ""
+
+        @Option(help: "Receiving application (MSH-5).")
+        var receivingApplication: String = "RIS"
+
+        @Option(help: "Receiving facility (MSH-6).")
+        var receivingFacility: String = ""
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let store = try database.open()
+                guard let report = try store.report(accession: accession) else {
+                    throw CLIError(
+                        description: "no report for accession \(accession); dictate one with `radscribe dictate`",
+                        exitCode: ExitStatus.notFound
+                    )
+                }
+                let builder = ORUBuilder(
+                    sendingFacility: sendingFacility,
+                    receivingApplication: receivingApplication,
+                    receivingFacility: receivingFacility
+                )
+                let now = Date()
+                let message = builder.build(report.snapshot, controlID: MessageControlID.generate(at: now), at: now)
+                let segments = message.segments.map(\.er7)
+                let separator = lf ? "\n" : "\r"
+                Console.write(segments.joined(separator: separator) + separator)
+            }
+        }
+    }
+}

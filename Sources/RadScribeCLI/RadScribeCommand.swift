@@ -1,0 +1,30 @@
+import ArgumentParser
+
+/// `radscribe`: offline speech-driven radiology reporting.
+public struct RadScribeCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "radscribe",
+        abstract: "Offline speech-driven radiology reporting: dictate, correct, sign, send to the RIS.",
+        discussion: """
+            Data lives in one SQLite file: --db PATH, else $RADSCRIBE_DB, else \(DatabaseOptions.defaultPathDescription).
+
+            Exit codes: \(ExitStatus.summary)
+            """,
+        version: "0.1.0",
+        subcommands: [
+            TranscribeCommand.self,
+            DictateCommand.self,
+            ReportCommand.self,
+            HL7Command.self,
+            TemplateCommand.self,
+            ServeCommand.self,
+        ]
+    )
+
+    public init() {}
+
+    /// Runs the command line, after normalizing options that take an optional value.
+    public static func main(arguments: [String]) async {
+        await main(DictateCommand.normalizeDeviceOption(arguments))
+    }
+}

@@ -1,0 +1,139 @@
+import ArgumentParser
+import AudioCapture
+import Dictation
+import Foundation
+import RadScribeCore
+import SpeechRecognition
+
+struct TranscribeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transcribe",
+        abstract: "Print the recognized text of WAV files.",
+        discussion: """
+            Each file is decoded on its own (word times start at 0 for every file). A file that cannot be \
+            read is reported on stderr and skipped; the exit code is then 65 (or 66 if it does not exist).
+            """
+    )
+
+    @Argument(help: "WAV files (linear PCM, 8/16/24-bit, mono or stereo, any common rate).")
+    var files: [String]
+
+    @Flag(help: "Print the spoken-form words exactly as recognized: lowercase, one line per file, punctuation as words.")
+    var spoken = false
+
+    @Flag(help: "Print JSON: per file, utterances with words, start/end times and confidence, and timing figures.")
+    var json = false
+
+    @Flag(help: "Show progress on stderr (on by default when stderr is a terminal).")
+    var progress = false
+
+    @OptionGroup var models: ModelOptions
+
+    func validate() throws {
+        if spoken && json { throw ValidationError("--spoken and --json cannot be combined: choose one output") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let recognizer = try Recognizer(configuration: models.configuration())
+            let formatter = SpokenTextFormatter()
+            let showProgress = progress || Console.stderrIsTerminal
+            var results: [FileTranscription] = []
+            var firstFailure: (any Error)?
+            for (index, file) in files.enumerated() {
+                do {
+                    let audio = try WAVReader.read(contentsOf: URL(fileURLWithPath: file))
+                    let cpuStart = ThreadCPUClock.now()
+                    let transcript = try recognizer.transcribe(audio)
+                    let cpuSeconds = ThreadCPUClock.now() - cpuStart
+                    let result = FileTranscription(
+                        file: file,
+                        transcript: transcript,
+                        text: formatter.format(transcript.words.map(\.text)),
+                        decodeCPUSeconds: cpuSeconds,
+                        latencies: recognizer.finalizationLatencies
+                    )
+                    if showProgress {
+                        Console.error(
+                            String(
+                                format: "[%d/%d] %@: %.1f s audio, real-time factor %.3f",
+                                index + 1, files.count, file, audio.duration, result.realTimeFactor
+                            )
+                        )
+                    }
+                    if json {
+                        results.append(result)
+                    } else if spoken {
+                        Console.write(transcript.spokenText + "\n")
+                    } else {
+                        if files.count > 1 { Console.write("# \(file)\n") }
+                        Console.write(result.text + "\n")
+                    }
+                } catch let error as AudioError {
+                    Console.error("error: \(error)")
+                    firstFailure = firstFailure ?? error
+                    if spoken { Console.write("\n") }  // keep one line per file
+                }
+            }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                Console.write(String(decoding: try encoder.encode(results), as: UTF8.self) + "\n")
+            }
+            if let firstFailure { throw ExitCode(ExitStatus.code(for: firstFailure)) }
+        }
+    }
+}
+
+/// One file's result in `transcribe --json`.
+struct FileTranscription: Encodable {
+    var file: String
+    var transcript: Transcript
+    var text: String
+    var decodeCPUSeconds: Double
+    /// Seconds from end of speech (as the decoder detected it) to each utterance's final words.
+    var latencies: [Double]
+
+    var realTimeFactor: Double {
+        transcript.audioDuration > 0 ? decodeCPUSeconds / transcript.audioDuration : 0
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case file, text, spoken, duration, decodeCPUSeconds, realTimeFactor, utterances
+    }
+
+    struct UtteranceOutput: Encodable {
+        var start: Double
+        var end: Double
+        var latency: Double?
+        var words: [RecognizedWord]
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(file, forKey: .file)
+        try container.encode(text, forKey: .text)
+        try container.encode(transcript.spokenText, forKey: .spoken)
+        try container.encode(transcript.audioDuration, forKey: .duration)
+        try container.encode(decodeCPUSeconds, forKey: .decodeCPUSeconds)
+        try container.encode(realTimeFactor, forKey: .realTimeFactor)
+        let utterances = transcript.utterances.enumerated().map { index, utterance in
+            UtteranceOutput(
+                start: utterance.start,
+                end: utterance.end,
+                latency: index < latencies.count ? latencies[index] : nil,
+                words: utterance.words
+            )
+        }
+        try container.encode(utterances, forKey: .utterances)
+    }
+}
+
+/// CPU time of the calling thread: what decoding cost, whatever else the machine does.
+enum ThreadCPUClock {
+    static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}

@@ -1,0 +1,66 @@
+/// Administrative sex as HL7 table 0001 spells it.
+public enum AdministrativeSex: String, Sendable, Codable, CaseIterable {
+    case female = "F"
+    case male = "M"
+    case other = "O"
+    case unknown = "U"
+}
+
+/// The patient an order is for. Patient data: never log it, never put it in error messages.
+public struct Patient: Sendable, Hashable, Codable {
+    public var mrn: String
+    public var familyName: String
+    public var givenName: String
+    /// Birth date as `YYYYMMDD` (HL7 DT), empty when unknown.
+    public var birthDate: String
+    public var sex: AdministrativeSex
+
+    public init(mrn: String, familyName: String, givenName: String, birthDate: String, sex: AdministrativeSex) {
+        self.mrn = mrn
+        self.familyName = familyName
+        self.givenName = givenName
+        self.birthDate = birthDate
+        self.sex = sex
+    }
+}
+
+/// An imaging order (one accession) as the RIS placed it.
+public struct ImagingOrder: Sendable, Hashable, Codable {
+    public var accession: String
+    /// Placer order number (ORC-2/OBR-2), echoed exactly as ordered.
+    public var placerOrderNumber: String
+    /// Filler order number (ORC-3/OBR-3), usually the accession.
+    public var fillerOrderNumber: String
+    public var patient: Patient
+    public var procedureCode: String
+    public var procedureName: String
+    /// Coding system of `procedureCode` (HL7 CE.3), e.g. `L` for local or `LN` for LOINC.
+    public var procedureCodingSystem: String
+    public var modality: String
+    public var orderingPhysician: String
+    public var reasonForExam: String
+
+    public init(
+        accession: String,
+        placerOrderNumber: String,
+        fillerOrderNumber: String,
+        patient: Patient,
+        procedureCode: String,
+        procedureName: String,
+        procedureCodingSystem: String,
+        modality: String,
+        orderingPhysician: String,
+        reasonForExam: String
+    ) {
+        self.accession = accession
+        self.placerOrderNumber = placerOrderNumber
+        self.fillerOrderNumber = fillerOrderNumber
+        self.patient = patient
+        self.procedureCode = procedureCode
+        self.procedureName = procedureName
+        self.procedureCodingSystem = procedureCodingSystem
+        self.modality = modality
+        self.orderingPhysician = orderingPhysician
+        self.reasonForExam = reasonForExam
+    }
+}

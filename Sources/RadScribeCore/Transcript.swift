@@ -1,0 +1,51 @@
+/// One word as the recognizer heard it, in spoken form ("period", "two", "left").
+public struct RecognizedWord: Sendable, Hashable, Codable {
+    /// The spoken-form word, lowercase, without pronunciation-variant suffixes such as `(2)`.
+    public var text: String
+    /// Start of the word in seconds from the beginning of the audio stream.
+    public var start: Double
+    /// End of the word in seconds from the beginning of the audio stream.
+    public var end: Double
+    /// Posterior probability of the word, 0…1.
+    public var confidence: Double
+
+    public init(text: String, start: Double, end: Double, confidence: Double) {
+        self.text = text
+        self.start = start
+        self.end = end
+        self.confidence = confidence
+    }
+}
+
+/// A stretch of speech between two pauses, decoded as one unit.
+public struct Utterance: Sendable, Hashable, Codable {
+    public var words: [RecognizedWord]
+    public var start: Double
+    public var end: Double
+
+    public init(words: [RecognizedWord], start: Double, end: Double) {
+        self.words = words
+        self.start = start
+        self.end = end
+    }
+
+    /// The words joined by single spaces.
+    public var spokenText: String { words.map(\.text).joined(separator: " ") }
+}
+
+/// Everything recognized in one audio stream.
+public struct Transcript: Sendable, Hashable, Codable {
+    public var utterances: [Utterance]
+    /// Length of the audio that was decoded, in seconds.
+    public var audioDuration: Double
+
+    public init(utterances: [Utterance], audioDuration: Double) {
+        self.utterances = utterances
+        self.audioDuration = audioDuration
+    }
+
+    public var words: [RecognizedWord] { utterances.flatMap(\.words) }
+
+    /// The spoken-form words of the whole stream joined by single spaces.
+    public var spokenText: String { words.map(\.text).joined(separator: " ") }
+}

@@ -1,0 +1,326 @@
+import Foundation
+import GRDB
+import RadScribeCore
+
+/// RadScribe's SQLite database: orders, templates, reports with every version, and dictation audio.
+///
+/// Safe to share between tasks: GRDB serializes writes and runs reads concurrently (WAL).
+public struct ReportDatabase: Sendable {
+    private let writer: any DatabaseWriter
+    /// Where the database lives, for error messages.
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` in WAL mode and migrates it.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+            self.init(writer: pool, path: path)
+        } catch {
+            throw ReportStoreError.wrap(error, path: path)
+        }
+    }
+
+    /// An in-memory database, for tests.
+    public static func inMemory() throws -> ReportDatabase {
+        let queue = try DatabaseQueue()
+        try migrator.migrate(queue)
+        return ReportDatabase(writer: queue, path: ":memory:")
+    }
+
+    private init(writer: any DatabaseWriter, path: String) {
+        self.writer = writer
+        self.path = path
+    }
+
+    private func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+        do {
+            return try writer.write(body)
+        } catch {
+            throw ReportStoreError.wrap(error, path: path)
+        }
+    }
+
+    private func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+        do {
+            return try writer.read(body)
+        } catch {
+            throw ReportStoreError.wrap(error, path: path)
+        }
+    }
+
+    // MARK: Templates
+
+    /// Stores `html` as the newest version of `slug` unless it is identical to the newest one.
+    /// - Returns: the stored template and whether a new version was written.
+    @discardableResult
+    public func storeTemplate(slug: String, identifier: String, title: String, html: String) throws
+        -> (template: StoredTemplate, isNewVersion: Bool)
+    {
+        try write { db in
+            let latest = try TemplateRecord.filter(Column("slug") == slug).order(Column("version").desc).fetchOne(db)
+            if let latest, latest.html == html, latest.title == title, latest.identifier == identifier {
+                return (latest.stored, false)
+            }
+            var record = TemplateRecord(
+                slug: slug,
+                identifier: identifier,
+                version: (latest?.version ?? 0) + 1,
+                title: title,
+                html: html,
+                storedAt: Date()
+            )
+            try record.insert(db)
+            return (record.stored, true)
+        }
+    }
+
+    /// The newest version of a template.
+    public func template(slug: String) throws -> StoredTemplate? {
+        try read { db in
+            try TemplateRecord.filter(Column("slug") == slug).order(Column("version").desc).fetchOne(db)?.stored
+        }
+    }
+
+    /// The newest version of every template, by slug.
+    public func templates() throws -> [StoredTemplate] {
+        try read { db in
+            try TemplateRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM templates t
+                    WHERE version = (SELECT MAX(version) FROM templates WHERE slug = t.slug)
+                    ORDER BY slug
+                    """
+            ).map(\.stored)
+        }
+    }
+
+    // MARK: Orders
+
+    public func order(accession: String) throws -> ImagingOrder? {
+        try read { db in try OrderRecord.filter(Column("accession") == accession).fetchOne(db)?.order }
+    }
+
+    /// Adds an order; fails if the accession exists.
+    public func addOrder(_ order: ImagingOrder, source: String) throws {
+        try write { db in
+            var record = OrderRecord(order, source: source, at: Date())
+            try record.insert(db)
+        }
+    }
+
+    // MARK: Reports
+
+    /// Stores a dictated draft: the order (if new), the report, a new version and its audio, in one transaction.
+    /// - Throws: ``ReportStoreError`` if the template is unknown or the report is already signed.
+    public func saveDictation(_ draft: DictatedDraft) throws -> DictationReceipt {
+        try write { db in
+            guard let template = try TemplateRecord.filter(Column("slug") == draft.templateSlug)
+                .order(Column("version").desc).fetchOne(db), let templateID = template.id
+            else {
+                let known = try String.fetchAll(db, sql: "SELECT DISTINCT slug FROM templates ORDER BY slug")
+                throw ReportStoreError.templateNotFound(draft.templateSlug, known: known)
+            }
+            let now = Date()
+            var createdOrder = false
+            var orderRecord = try OrderRecord.filter(Column("accession") == draft.accession).fetchOne(db)
+            if orderRecord == nil {
+                var record = OrderRecord(draft.orderIfNew, source: "dictate", at: now)
+                try record.insert(db)
+                orderRecord = record
+                createdOrder = true
+            }
+            guard let orderID = orderRecord?.id else { throw ReportStoreError.orderNotFound(draft.accession) }
+
+            var report = try ReportRecord.filter(Column("order_id") == orderID).fetchOne(db)
+            if let existing = report, existing.status != ReportStatus.draft.rawValue {
+                throw ReportStoreError.reportNotEditable(draft.accession, status: existing.status)
+            }
+            if report == nil {
+                var record = ReportRecord(
+                    orderId: orderID,
+                    templateId: templateID,
+                    status: ReportStatus.draft.rawValue,
+                    createdAt: now,
+                    updatedAt: now
+                )
+                try record.insert(db)
+                report = record
+            } else {
+                report?.templateId = templateID
+                report?.updatedAt = now
+                try report?.update(db)
+            }
+            guard let reportID = report?.id else { throw ReportStoreError.reportNotFound(draft.accession) }
+
+            var version = ReportVersionRecord(
+                reportId: reportID,
+                number: try nextVersionNumber(db, reportID: reportID),
+                status: ReportStatus.draft.rawValue,
+                sectionsJson: try JSON.encode(draft.sections),
+                spokenJson: try JSON.encode(draft.spokenWords),
+                author: draft.author,
+                source: draft.source,
+                createdAt: now
+            )
+            try version.insert(db)
+            if let audio = draft.audio, let versionID = version.id {
+                var record = DictationAudioRecord(
+                    reportId: reportID,
+                    versionId: versionID,
+                    sampleRate: audio.sampleRate,
+                    sampleCount: audio.sampleCount,
+                    wav: audio.wav,
+                    createdAt: now
+                )
+                try record.insert(db)
+            }
+            guard let stored = try Self.fetchReport(db, accession: draft.accession) else {
+                throw ReportStoreError.reportNotFound(draft.accession)
+            }
+            return DictationReceipt(report: stored, createdOrder: createdOrder)
+        }
+    }
+
+    /// The report for an accession with its newest version.
+    public func report(accession: String) throws -> StoredReport? {
+        try read { db in try Self.fetchReport(db, accession: accession) }
+    }
+
+    /// Signs a draft as final.
+    /// - Throws: ``ReportStoreError`` when there is no report or it is already final.
+    public func sign(accession: String, by radiologist: String, at time: Date = Date()) throws -> StoredReport {
+        try write { db in
+            guard let current = try Self.fetchReport(db, accession: accession),
+                var record = try Self.reportRecord(db, accession: accession), let reportID = record.id
+            else {
+                throw ReportStoreError.reportNotFound(accession)
+            }
+            if current.status == .final {
+                throw ReportStoreError.alreadySigned(accession, by: current.signedBy ?? "unknown")
+            }
+            record.status = ReportStatus.final.rawValue
+            record.signedBy = radiologist
+            record.signedAt = time
+            record.updatedAt = time
+            try record.update(db)
+            var version = ReportVersionRecord(
+                reportId: reportID,
+                number: try nextVersionNumber(db, reportID: reportID),
+                status: ReportStatus.final.rawValue,
+                sectionsJson: try JSON.encode(current.sections),
+                spokenJson: try JSON.encode(current.spokenWords),
+                author: radiologist,
+                source: "radiologist",
+                createdAt: time
+            )
+            try version.insert(db)
+            guard let signed = try Self.fetchReport(db, accession: accession) else {
+                throw ReportStoreError.reportNotFound(accession)
+            }
+            return signed
+        }
+    }
+
+    /// The dictation audio of a report's newest dictated version, as WAV.
+    public func latestAudio(accession: String) throws -> DictationAudio? {
+        try read { db in
+            guard let record = try Self.reportRecord(db, accession: accession), let reportID = record.id else {
+                return nil
+            }
+            return try DictationAudioRecord.filter(Column("report_id") == reportID)
+                .order(Column("id").desc).fetchOne(db)
+                .map { DictationAudio(sampleRate: $0.sampleRate, sampleCount: $0.sampleCount, wav: $0.wav) }
+        }
+    }
+
+    /// Row counts per table, for tests and diagnostics.
+    public func rowCounts() throws -> [String: Int] {
+        try read { db in
+            var counts: [String: Int] = [:]
+            for table in ["orders", "templates", "reports", "report_versions", "dictation_audio"] {
+                counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+            }
+            return counts
+        }
+    }
+
+    private func nextVersionNumber(_ db: Database, reportID: Int64) throws -> Int {
+        (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM report_versions WHERE report_id = ?", arguments: [reportID])
+            ?? 0) + 1
+    }
+
+    private static func reportRecord(_ db: Database, accession: String) throws -> ReportRecord? {
+        try ReportRecord.fetchOne(
+            db,
+            sql: "SELECT reports.* FROM reports JOIN orders ON orders.id = reports.order_id WHERE orders.accession = ?",
+            arguments: [accession]
+        )
+    }
+
+    private static func fetchReport(_ db: Database, accession: String) throws -> StoredReport? {
+        guard let order = try OrderRecord.filter(Column("accession") == accession).fetchOne(db),
+            let report = try reportRecord(db, accession: accession), let reportID = report.id,
+            let template = try TemplateRecord.fetchOne(db, key: report.templateId),
+            let version = try ReportVersionRecord.filter(Column("report_id") == reportID)
+                .order(Column("number").desc).fetchOne(db)
+        else { return nil }
+        let audioSeconds = try Double.fetchOne(
+            db,
+            sql: "SELECT COALESCE(SUM(sample_count * 1.0 / sample_rate), 0) FROM dictation_audio WHERE report_id = ?",
+            arguments: [reportID]
+        )
+        return StoredReport(
+            order: order.order,
+            templateSlug: template.slug,
+            templateVersion: template.version,
+            status: ReportStatus(rawValue: report.status) ?? .draft,
+            versionNumber: version.number,
+            sections: try JSON.decode([ReportSection].self, from: version.sectionsJson),
+            spokenWords: try JSON.decode([String: [RecognizedWord]].self, from: version.spokenJson),
+            createdAt: report.createdAt,
+            updatedAt: report.updatedAt,
+            signedBy: report.signedBy,
+            signedAt: report.signedAt,
+            audioSeconds: audioSeconds ?? 0
+        )
+    }
+}
+
+extension TemplateRecord {
+    var stored: StoredTemplate {
+        StoredTemplate(slug: slug, identifier: identifier, version: version, title: title, html: html)
+    }
+}
+
+enum JSON {
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+}
+
+extension ReportDatabase {
+    /// Checks that the database answers a query, without blocking the caller's thread: the health check.
+    public func ping() async throws {
+        do {
+            _ = try await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+        } catch {
+            throw ReportStoreError.wrap(error, path: path)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import GRDB
+
+/// Why a store operation was refused. Descriptions carry ids only, never patient data or report text.
+public struct ReportStoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Code: Hashable, Sendable {
+        case orderNotFound
+        case reportNotFound
+        case templateNotFound
+        case alreadySigned
+        case reportNotEditable
+        case storageFull
+        case readOnly
+        case databaseUnusable
+    }
+
+    public let code: Code
+    public let message: String
+
+    init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    static func orderNotFound(_ accession: String) -> ReportStoreError {
+        ReportStoreError(.orderNotFound, "no order with accession \(accession); check the accession number")
+    }
+
+    static func reportNotFound(_ accession: String) -> ReportStoreError {
+        ReportStoreError(
+            .reportNotFound,
+            "no report for accession \(accession); dictate one with `radscribe dictate --accession \(accession) …`"
+        )
+    }
+
+    static func templateNotFound(_ identifier: String, known: [String]) -> ReportStoreError {
+        let list = known.isEmpty ? "none are loaded" : "known: " + known.joined(separator: ", ")
+        return ReportStoreError(
+            .templateNotFound,
+            "no template '\(identifier)' (\(list)); see `radscribe template list`"
+        )
+    }
+
+    static func alreadySigned(_ accession: String, by user: String) -> ReportStoreError {
+        ReportStoreError(.alreadySigned, "report \(accession) is already final (signed by \(user)); nothing changed")
+    }
+
+    static func reportNotEditable(_ accession: String, status: String) -> ReportStoreError {
+        ReportStoreError(
+            .reportNotEditable,
+            "report \(accession) is \(status) and cannot be dictated over; a signed report changes only by addendum"
+        )
+    }
+
+    /// Maps SQLite failures a user can act on to plain sentences; anything else passes through unchanged.
+    static func wrap(_ error: any Error, path: String) -> any Error {
+        guard let error = error as? DatabaseError else { return error }
+        switch error.resultCode {
+        case .SQLITE_FULL:
+            return ReportStoreError(.storageFull, "the disk holding \(path) is full; free space and try again (nothing was saved)")
+        case .SQLITE_READONLY:
+            return ReportStoreError(.readOnly, "the database \(path) is read-only; check its permissions (nothing was saved)")
+        case .SQLITE_CANTOPEN:
+            return ReportStoreError(.databaseUnusable, "cannot open the database \(path): check the folder exists and is writable")
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            return ReportStoreError(.databaseUnusable, "\(path) is not a usable RadScribe database (\(error.resultCode))")
+        default:
+            return error
+        }
+    }
+}

@@ -1,0 +1,1 @@
+// Module placeholder; real sources arrive alongside.

@@ -1,0 +1,36 @@
+/// Why speech could not be recognized. Descriptions name the file or setting to fix.
+public struct RecognitionError: Error, Sendable, Hashable, CustomStringConvertible {
+    private enum Code: Hashable, Sendable {
+        case modelMissing
+        case configurationRejected
+        case decoderFailed
+    }
+
+    private let code: Code
+    public let message: String
+
+    private init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    public static func modelMissing(_ what: String, path: String) -> RecognitionError {
+        RecognitionError(
+            .modelMissing,
+            "\(what) not found at \(path); install pocketsphinx-en-us, or set RADSCRIBE_HOME to the RadScribe data folder"
+        )
+    }
+
+    public static func configurationRejected(_ detail: String) -> RecognitionError {
+        RecognitionError(.configurationRejected, "PocketSphinx rejected its configuration: \(detail)")
+    }
+
+    public static func decoderFailed(_ operation: String, code: Int32) -> RecognitionError {
+        RecognitionError(.decoderFailed, "PocketSphinx \(operation) failed (code \(code))")
+    }
+
+    public static func == (lhs: RecognitionError, rhs: RecognitionError) -> Bool { lhs.code == rhs.code }
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// The files a recognizer is built from.
+public struct RecognizerConfiguration: Sendable, Hashable {
+    /// Acoustic model directory (`-hmm`).
+    public var acousticModel: URL
+    /// N-gram language model (`-lm`), ARPA or binary.
+    public var languageModel: URL
+    /// Pronunciation dictionary (`-dict`) covering every word of the language model.
+    public var dictionary: URL
+    /// Further PocketSphinx options, e.g. `["-mllr": "/path/mllr_matrix"]`.
+    public var extraOptions: [String: String]
+
+    public init(acousticModel: URL, languageModel: URL, dictionary: URL, extraOptions: [String: String] = [:]) {
+        self.acousticModel = acousticModel
+        self.languageModel = languageModel
+        self.dictionary = dictionary
+        self.extraOptions = extraOptions
+    }
+
+    /// The stock general-English setup of Debian's pocketsphinx-en-us: the baseline RadScribe is measured against.
+    public static func stockEnglish(modelDirectory: URL = URL(fileURLWithPath: "/usr/share/pocketsphinx/model/en-us"))
+        -> RecognizerConfiguration
+    {
+        RecognizerConfiguration(
+            acousticModel: modelDirectory.appendingPathComponent("en-us"),
+            languageModel: modelDirectory.appendingPathComponent("en-us.lm.bin"),
+            dictionary: modelDirectory.appendingPathComponent("cmudict-en-us.dict")
+        )
+    }
+
+    func validate() throws(RecognitionError) {
+        let files = FileManager.default
+        guard files.fileExists(atPath: acousticModel.appendingPathComponent("mdef").path) else {
+            throw .modelMissing("acoustic model", path: acousticModel.path)
+        }
+        guard files.fileExists(atPath: languageModel.path) else {
+            throw .modelMissing("language model", path: languageModel.path)
+        }
+        guard files.fileExists(atPath: dictionary.path) else {
+            throw .modelMissing("pronunciation dictionary", path: dictionary.path)
+        }
+    }
+
+    var arguments: [String] {
+        var options: [String: String] = [
+            "-hmm": acousticModel.path,
+            "-lm": languageModel.path,
+            "-dict": dictionary.path,
+            // Per decoder, unlike err_set_logfp, so one decoder's silence cannot hide another's errors.
+            "-logfn": "/dev/null",
+        ]
+        options.merge(extraOptions) { _, new in new }
+        return options.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// Locations every test needs: the repository, the built `radscribe` binary, the shared folder and the Python venv.
+public enum ProjectPaths {
+    /// The repository root (the folder holding `Package.swift`).
+    public static let root: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+                return url
+            }
+        }
+        fatalError("Package.swift not found above \(#filePath)")
+    }()
+
+    /// `../shared` beside the repository (CI lays it there too).
+    public static var shared: URL { root.deletingLastPathComponent().appendingPathComponent("shared") }
+
+    /// The `radscribe` executable built beside the test bundle (`swift test` builds every product).
+    public static var radscribeBinary: URL {
+        if let override = ProcessInfo.processInfo.environment["RADSCRIBE_BIN"] {
+            return URL(fileURLWithPath: override)
+        }
+        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var dir = testBinary.deletingLastPathComponent()
+        // Swift Testing may run from inside `X.xctest`; the products sit beside the bundle.
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("radscribe")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir.deleteLastPathComponent()
+        }
+        return root.appendingPathComponent(".build/debug/radscribe")
+    }
+
+    /// The Python interpreter of the project's venv (made by `scripts/setup-python.sh`).
+    public static var python: URL {
+        if let override = ProcessInfo.processInfo.environment["RADSCRIBE_PYTHON"] {
+            return URL(fileURLWithPath: override)
+        }
+        return root.appendingPathComponent(".venv/bin/python3")
+    }
+
+    /// A fresh temporary directory, removed by the caller or left for the OS.
+    public static func temporaryDirectory(_ label: String = "radscribe-test") throws -> URL {
+        let dir = FileManager.default.temporaryDirectory
+            .appendingPathComponent("\(label)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+}

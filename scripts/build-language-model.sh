@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Build RadScribe's domain language model and runtime dictionary in one command:
+#   bash scripts/build-language-model.sh
+# Steps: generate corpus -> build lexicon -> hygiene-filter the training text -> irstlm trigram
+# (improved Kneser-Ney, i.e. irstlm's improved-shift-beta) -> ARPA -> sphinx_lm_convert to
+# Lexicon/radiology.lm.bin -> Lexicon/radscribe.dict (pronunciation for every LM word).
+# Intermediate files live in a temporary directory that is removed on exit.
+# Needs Debian packages: irstlm, sphinxbase-utils, pocketsphinx, pocketsphinx-en-us, espeak-ng.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export IRSTLM="${IRSTLM:-/usr/lib/irstlm}"
+PY="${PYTHON:-python3}"
+export PYTHONDONTWRITEBYTECODE=1
+ORDER=3
+SMOOTHING="${SMOOTHING:-improved-kneser-ney}"
+
+for tool in "$IRSTLM/bin/build-lm.sh" "$IRSTLM/bin/compile-lm" "$IRSTLM/bin/add-start-end.sh"; do
+  [[ -x "$tool" ]] || { echo "ERROR: $tool not found (apt-get install irstlm)" >&2; exit 1; }
+done
+command -v sphinx_lm_convert >/dev/null || { echo "ERROR: sphinx_lm_convert not found (apt-get install sphinxbase-utils)" >&2; exit 1; }
+
+TMP="$(mktemp -d "${TMPDIR:-/tmp}/radscribe-lm.XXXXXX")"
+trap 'rm -rf "$TMP"' EXIT
+
+echo "==> [1/6] generating corpus"
+"$PY" scripts/generate-corpus.py
+
+echo "==> [2/6] building pronunciation lexicon"
+"$PY" scripts/build-lexicon.py
+
+echo "==> [3/6] assembling training text (test hygiene applied)"
+"$PY" scripts/corpus_hygiene.py Lexicon/corpus/handwritten.txt Lexicon/corpus/generated.txt > "$TMP/train.txt"
+echo "    training lines: $(wc -l < "$TMP/train.txt"), words: $(wc -w < "$TMP/train.txt")"
+"$IRSTLM/bin/add-start-end.sh" < "$TMP/train.txt" > "$TMP/train.se"
+
+echo "==> [4/6] irstlm: ${ORDER}-gram, smoothing ${SMOOTHING}"
+mkdir -p "$TMP/irstlm"
+"$IRSTLM/bin/build-lm.sh" -i "$TMP/train.se" -n "$ORDER" -o "$TMP/lm.ilm.gz" -k 2 \
+  -s "$SMOOTHING" -t "$TMP/irstlm" > "$TMP/build-lm.log" 2>&1 \
+  || { cat "$TMP/build-lm.log" >&2; echo "ERROR: build-lm.sh failed" >&2; exit 1; }
+"$IRSTLM/bin/compile-lm" --text=yes "$TMP/lm.ilm.gz" "$TMP/lm.arpa" > "$TMP/compile-lm.log" 2>&1 \
+  || { cat "$TMP/compile-lm.log" >&2; echo "ERROR: compile-lm failed" >&2; exit 1; }
+grep -E '^ngram +[0-9]+=' "$TMP/lm.arpa" | sed 's/^/    /' || true
+
+echo "==> [5/6] converting to Lexicon/radiology.lm.bin"
+sphinx_lm_convert -i "$TMP/lm.arpa" -o Lexicon/radiology.lm.bin > "$TMP/convert.log" 2>&1 \
+  || { cat "$TMP/convert.log" >&2; echo "ERROR: sphinx_lm_convert failed" >&2; exit 1; }
+ls -l Lexicon/radiology.lm.bin | awk '{print "    " $5 " bytes"}'
+
+echo "==> [6/6] writing Lexicon/radscribe.dict"
+"$PY" scripts/build-runtime-dict.py "$TMP/lm.arpa" Lexicon/radscribe.dict
+
+echo "==> done"
