@@ -97,6 +97,11 @@ let package = Package(
             dependencies: ["RadScribeServer", "ReportStore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "RadScribeCLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RadScribeCLITests",
+            dependencies: ["TestSupport"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -5,8 +5,11 @@ A corpus line is removed when it equals, or contains (on word boundaries), any f
 any benchmark dictation (Benchmarks/dictations/*.txt) or test fixture (Tests/**/Fixtures/**/*.txt).
 Sentences are the pieces of those files split on the spoken word "period" (and on line breaks);
 written-form files (digits, punctuation) are converted to spoken form first. Pieces shorter than
-MIN_WORDS words (e.g. bare voice commands such as "next field") are not used as keys, because
-they are not report sentences and would strip every command from the corpus.
+MIN_WORDS words are not used as keys: bare voice commands ("next field") and stock phrases that
+every radiologist says every day ("no acute cardiopulmonary disease", "the lungs are clear") are
+the language itself, not test content; removing every corpus line that contains them would teach
+the model to mishear the commonest sentences in radiology. A test sentence of six or more words
+is specific enough to be held out.
 
 CLI:  python3 scripts/corpus_hygiene.py IN.txt [IN2.txt ...] > OUT.txt   (count on stderr)
 """
@@ -21,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from spoken_text import to_spoken  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-MIN_WORDS = 3
+MIN_WORDS = 6
 
 
 def heldout_files(root: Path = ROOT) -> list[Path]:

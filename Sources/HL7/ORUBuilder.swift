@@ -12,6 +12,10 @@ import RadScribeCore
 ///
 /// Sections without a LOINC code are coded locally as `key^Title^L` (table 0396 `L`, local general code), so the
 /// receiver still tells them apart.
+///
+/// Other choices: OBR-7 and every OBX-14 hold the exam time (`observedAt`), OBR-22 the status change; placer and
+/// filler numbers are echoed as one escaped text value each (EI.1); OBR-32 names the signer as `ID&&&&&&` whenever
+/// `signedBy` is set. Timestamps are DTM with seconds and the offset of ``timeZone``.
 public struct ORUBuilder: Sendable {
     /// MSH-11 processing ID (HL7 table 0103).
     public enum ProcessingID: String, Sendable, Hashable, CaseIterable {

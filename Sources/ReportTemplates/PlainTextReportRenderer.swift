@@ -16,7 +16,10 @@ public struct PlainTextReportRenderer: Sendable {
     /// - Parameter sections: the report's sections, in any order; matched to the template by key.
     /// - Returns: the report text, ending in a newline; empty when every section is empty.
     public func render(_ sections: [ReportSection]) -> String {
-        let order = Dictionary(template.sections.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first })
+        let order = Dictionary(
+            template.sections.enumerated().map { ($1.key, $0) },
+            uniquingKeysWith: { first, _ in first }
+        )
         let sorted = sections.enumerated().sorted { lhs, rhs in
             let left = order[lhs.element.key] ?? order.count + lhs.offset
             let right = order[rhs.element.key] ?? order.count + rhs.offset
@@ -25,7 +28,8 @@ public struct PlainTextReportRenderer: Sendable {
         let blocks = sorted.compactMap { _, section -> String? in
             let text = Self.tidy(section.text)
             guard !text.isEmpty else { return nil }
-            let title = section.title.isEmpty ? (template.section(forKey: section.key)?.name ?? section.key) : section.title
+            let title =
+                section.title.isEmpty ? (template.section(forKey: section.key)?.name ?? section.key) : section.title
             return "\(title.uppercased()):\n\(text)"
         }
         return blocks.isEmpty ? "" : blocks.joined(separator: "\n\n") + "\n"

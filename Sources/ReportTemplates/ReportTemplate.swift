@@ -128,7 +128,9 @@ public struct TemplateCode: Sendable, Hashable, Codable {
         self.schemeDesignator = schemeDesignator
     }
 
-    public var isLOINC: Bool { schemeDesignator == Self.loincDesignator || scheme.caseInsensitiveCompare("LOINC") == .orderedSame }
+    public var isLOINC: Bool {
+        schemeDesignator == Self.loincDesignator || scheme.caseInsensitiveCompare("LOINC") == .orderedSame
+    }
     public var isRadLex: Bool {
         schemeDesignator == Self.radLexDesignator || scheme.caseInsensitiveCompare("RadLex") == .orderedSame
     }

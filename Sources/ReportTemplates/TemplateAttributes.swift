@@ -21,7 +21,9 @@ struct TemplateAttributes {
         var text = scriptText
         guard let start = text.range(of: "<template_attributes", options: .caseInsensitive) else { return nil }
         if let comment = text.range(of: "<!--"), comment.lowerBound < start.lowerBound {
-            notes.append("template attributes: the XML is wrapped in an HTML comment <!-- -->; read it from inside the comment")
+            notes.append(
+                "template attributes: the XML is wrapped in an HTML comment <!-- -->; read it from inside the comment"
+            )
             text = text.replacingOccurrences(of: "<!--", with: "").replacingOccurrences(of: "-->", with: "")
         }
         guard let document = HTMLDocument(parsing: text), let root = document.rootElement,
@@ -45,7 +47,9 @@ struct TemplateAttributes {
                         notes.append("template attributes: a <coding_scheme> without a name was skipped")
                         continue
                     }
-                    attributes.codingSchemes.append(CodingScheme(name: name, designator: scheme.attribute("designator")))
+                    attributes.codingSchemes.append(
+                        CodingScheme(name: name, designator: scheme.attribute("designator"))
+                    )
                 }
             default:
                 break
@@ -86,7 +90,9 @@ struct TemplateAttributes {
                 carrier.attribute("scheme") ?? carrier.attribute("scheme_designator")
                 ?? child("coding_scheme_designator", "code_scheme", "scheme") ?? ""
             if carrier.attribute("value") == nil, value != nil {
-                notes.append("template attributes: line \(carrier.line): code written as <code_value>/<code_meaning> elements")
+                notes.append(
+                    "template attributes: line \(carrier.line): code written as <code_value>/<code_meaning> elements"
+                )
             }
             guard let value = value?.collapsingWhitespace, !value.isEmpty else {
                 notes.append("template attributes: line \(carrier.line): a <code> without a value was skipped")
@@ -125,8 +131,10 @@ struct TemplateAttributes {
         var index = scriptText.startIndex
         let pattern = "<(/?)code(\\s[^>]*)?>"
         while let match = scriptText.range(
-            of: pattern, options: [.regularExpression, .caseInsensitive], range: index..<scriptText.endIndex)
-        {
+            of: pattern,
+            options: [.regularExpression, .caseInsensitive],
+            range: index..<scriptText.endIndex
+        ) {
             line += scriptText[index..<match.lowerBound].reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
             let tag = scriptText[match]
             if tag.hasPrefix("</") {

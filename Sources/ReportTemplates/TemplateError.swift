@@ -34,7 +34,10 @@ public struct TemplateError: Error, Hashable, CustomStringConvertible {
 
     public static let emptyInput = TemplateError(.emptyInput, "the template is empty")
     public static let notHTML = TemplateError(.notHTML, "the input is not an HTML document")
-    public static let noSections = TemplateError(.noSections, "the template has no <section data-section-name> elements")
+    public static let noSections = TemplateError(
+        .noSections,
+        "the template has no <section data-section-name> elements"
+    )
     public static let unnamedSection = TemplateError(.unnamedSection, "a <section> has no data-section-name")
     public static let missingTitle = TemplateError(.missingTitle, "the template has neither dcterms.title nor <title>")
     public static let missingIdentifier = TemplateError(.missingIdentifier, "the template has no dcterms.identifier")

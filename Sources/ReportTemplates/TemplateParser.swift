@@ -74,7 +74,9 @@ struct TemplateParser {
         }
         let type = metadataValues["type"]?.first
         if type != "IMAGE_REPORT_TEMPLATE" {
-            notes.append("dcterms.type is \(type.map { "'\($0)'" } ?? "missing"), not IMAGE_REPORT_TEMPLATE; read anyway")
+            notes.append(
+                "dcterms.type is \(type.map { "'\($0)'" } ?? "missing"), not IMAGE_REPORT_TEMPLATE; read anyway"
+            )
         }
 
         readTemplateAttributes(root)
@@ -93,7 +95,11 @@ struct TemplateParser {
         disambiguateKeys(&sections)
         reportSummaries()
 
-        var metadata = TemplateMetadata(all: metadataValues, isTopLevel: attributes.isTopLevel, status: attributes.status)
+        var metadata = TemplateMetadata(
+            all: metadataValues,
+            isTopLevel: attributes.isTopLevel,
+            status: attributes.status
+        )
         metadata.title = title
         let template = ReportTemplate(
             identifier: identifier,
@@ -128,7 +134,9 @@ struct TemplateParser {
             guard text.range(of: "<template_attributes", options: .caseInsensitive) != nil else { continue }
             let type = script.attribute("type")?.lowercased() ?? ""
             if type != "text/xml" {
-                notes.append("line \(script.line): template attributes found in a <script type=\"\(type)\">, not text/xml")
+                notes.append(
+                    "line \(script.line): template attributes found in a <script type=\"\(type)\">, not text/xml"
+                )
             }
             if let parsed = TemplateAttributes.parse(scriptText: text, firstLine: script.line, notes: &notes) {
                 attributes = parsed
@@ -166,7 +174,8 @@ struct TemplateParser {
         try collect(in: element, into: &section)
         if let id = section.id { section.codes = attributes.codedContent[id] ?? [] }
         // The section's own codes first; RSNA files attach the LOINC code to the section's only field instead.
-        let loinc = section.codes.first(where: \.isLOINC) ?? section.fields.lazy.flatMap(\.codes).first(where: \.isLOINC)
+        let loinc =
+            section.codes.first(where: \.isLOINC) ?? section.fields.lazy.flatMap(\.codes).first(where: \.isLOINC)
         section.loincCode = loinc?.value
         section.loincName = loinc?.meaning
         return section
@@ -200,7 +209,12 @@ struct TemplateParser {
             case "p" where !Self.containsControls(child):
                 let text = Self.text(excludingLabels: child).collapsingWhitespace
                 guard !text.isEmpty else { continue }
-                var field = TemplateField(id: child.attribute("id"), kind: .staticText, defaultValue: text, line: child.line)
+                var field = TemplateField(
+                    id: child.attribute("id"),
+                    kind: .staticText,
+                    defaultValue: text,
+                    line: child.line
+                )
                 decorate(&field, from: child)
                 section.fields.append(field)
             default:
@@ -307,7 +321,10 @@ struct TemplateParser {
         field.mergeIdentifier = element.attribute("data-field-merge-identifier")
         field.isRequired =
             element.attribute("data-field-required")?.lowercased() == "true" || element.hasAttribute("required")
-        field.signatureLatitude = signatureLatitude(element.attribute("data-field-signature-latitude"), line: element.line)
+        field.signatureLatitude = signatureLatitude(
+            element.attribute("data-field-signature-latitude"),
+            line: element.line
+        )
         field.codes = field.id.flatMap { attributes.codedContent[$0] } ?? []
         if field.kind != .staticText { field.label = label(for: element, id: field.id) }
     }
@@ -389,7 +406,11 @@ struct TemplateParser {
         var line = 1
         var index = html.startIndex
         let pattern = "</?(p|section|body)(\\s[^>]*)?/?>"
-        while let match = html.range(of: pattern, options: [.regularExpression, .caseInsensitive], range: index..<html.endIndex) {
+        while let match = html.range(
+            of: pattern,
+            options: [.regularExpression, .caseInsensitive],
+            range: index..<html.endIndex
+        ) {
             line += html[index..<match.lowerBound].reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
             let tag = html[match].lowercased()
             let closing = tag.hasPrefix("</")

@@ -87,36 +87,41 @@ struct HL7ValidatorTests {
             + "ORC|NW|PLC-0778-A|ACC1||SC\rOBR|1|PLC-0778-A|ACC1|CXR2V^XR Chest 2 Views^L\r"
         let verdict = try HL7Validator.validate(orm)
         #expect(verdict.passed, "\(verdict.output)")
+        // Only that one false error is forgiven: a real fault in the same ORM still fails.
+        let broken = try HL7Validator.validate(orm.replacingOccurrences(of: "ORC|NW|", with: "ORC|QQ|"))
+        #expect(!broken.passed)
+        #expect(broken.output.contains("Value QQ not in table HL70119"), "\(broken.output)")
     }
 
     /// Edits that make a valid final report invalid, each of a kind hl7apy alone would let pass or report only in its
     /// warnings file.
-    static let breakages: [(String, @Sendable (HL7Message) -> String)] = [
-        ("OBX-11 = Z", { replacingField(11, in: "OBX", with: "Z", $0) }),
-        ("OBR-25 = Q", { replacingField(25, in: "OBR", with: "Q", $0) }),
-        ("OBX-2 = XX", { replacingField(2, in: "OBX", with: "XX", $0) }),
-        ("MSH-18 = UTF-8", { replacingField(18, in: "MSH", with: "UTF-8", $0) }),
-        ("OBX-11 missing", { replacingField(11, in: "OBX", with: "", $0) }),
-        ("OBX before OBR", { message in
+    static let breakages: [(name: String, finding: String, edit: @Sendable (HL7Message) -> String)] = [
+        ("OBX-11 = Z", "Value Z not in table HL70085", { replacingField(11, in: "OBX", with: "Z", $0) }),
+        ("OBR-25 = Q", "Value Q not in table HL70123", { replacingField(25, in: "OBR", with: "Q", $0) }),
+        ("OBX-2 = XX", "Value XX not in table HL70125", { replacingField(2, in: "OBX", with: "XX", $0) }),
+        ("MSH-18 = UTF-8", "Value UTF-8 not in table HL70211", { replacingField(18, in: "MSH", with: "UTF-8", $0) }),
+        ("OBX-11 missing", "Missing required child OBX.OBX_11", { replacingField(11, in: "OBX", with: "", $0) }),
+        ("OBX before OBR", "E: order:", { message in
             var segments = message.segments
             let obr = segments.remove(at: 4)
             segments.insert(obr, at: 5)
             return HL7Message(segments: segments).er7
         }),
-        ("ISO timestamp in MSH-7", { replacingField(7, in: "MSH", with: "2025-01-02T11:45:00", $0) }),
-        ("non-ASCII text with empty MSH-18", { message in
+        ("ISO timestamp in MSH-7", "not an HL7 valid date", { replacingField(7, in: "MSH", with: "2025-01-02T11:45:00", $0) }),
+        ("non-ASCII text with empty MSH-18", "MSH-18 (character set) is empty", { message in
             let ascii = try! HL7Message(parsing: replacingField(18, in: "MSH", with: "", message))
             return replacingField(5, in: "OBX", with: "Größe", ascii)
         }),
     ]
 
-    @Test("the validator rejects broken messages", arguments: breakages.map(\.0))
+    @Test("the validator rejects broken messages, for the right reason", arguments: breakages.map(\.name))
     func rejects(breakage: String) throws {
         let message = SampleReports.builder.build(SampleReports.finalReport, controlID: "BAD1", at: SampleReports.reportTime)
-        let edit = try #require(Self.breakages.first { $0.0 == breakage }?.1)
-        let verdict = try HL7Validator.validate(edit(message))
+        let breaking = try #require(Self.breakages.first { $0.name == breakage })
+        let verdict = try HL7Validator.validate(breaking.edit(message))
         #expect(!verdict.passed, "\(breakage) was accepted: \(verdict.output)")
         #expect(verdict.output.contains("FAIL"))
+        #expect(verdict.output.contains(breaking.finding), "\(verdict.output)")
     }
 
     /// The message with field `number` of the first `segment` set to raw `value`.

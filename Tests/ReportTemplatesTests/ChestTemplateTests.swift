@@ -35,8 +35,16 @@ struct ChestTemplateTests {
     }
 
     @Test func sectionsInOrderWithLOINCCodes() {
-        #expect(template.sections.map(\.key) == ["clinical-information", "comparison", "technique", "findings", "impression"])
-        #expect(template.sections.map(\.name) == ["Clinical information", "Comparison", "Technique", "Findings", "Impression"])
+        #expect(
+            template.sections.map(\.key) == [
+                "clinical-information", "comparison", "technique", "findings", "impression",
+            ]
+        )
+        #expect(
+            template.sections.map(\.name) == [
+                "Clinical information", "Comparison", "Technique", "Findings", "Impression",
+            ]
+        )
         #expect(template.sections.map(\.loincCode) == ["55752-0", "18834-2", "55111-9", "18782-3", "19005-8"])
         #expect(template.section(forKey: "impression")?.loincName == "Radiology Imaging study [Impression] (narrative)")
         #expect(template.sections.map(\.isRequired) == [false, false, false, true, true])
@@ -45,7 +53,11 @@ struct ChestTemplateTests {
 
     @Test func findingsFields() throws {
         let findings = try #require(template.section(forKey: "findings"))
-        #expect(findings.fields.map(\.label) == ["Lungs", "Pleura", "Heart and mediastinum", "Bones and soft tissues", "Lines and tubes"])
+        #expect(
+            findings.fields.map(\.label) == [
+                "Lungs", "Pleura", "Heart and mediastinum", "Bones and soft tissues", "Lines and tubes",
+            ]
+        )
         #expect(findings.fields.map(\.kind) == [.text, .text, .selection, .text, .text])
         #expect(findings.fields.first?.signatureLatitude == .alert)
         let heart = findings.fields[2]

@@ -39,7 +39,15 @@ struct PlainTextReportRendererTests {
         sections.reverse()
         sections[0].text = "Small left pleural effusion.  \n"  // impression
         sections[4].text = "\n  Cough and fever."  // clinical information
-        sections.append(ReportSection(key: "addendum", title: "Addendum", loincCode: "55107-7", loincName: nil, text: "Discussed with the ward."))
+        sections.append(
+            ReportSection(
+                key: "addendum",
+                title: "Addendum",
+                loincCode: "55107-7",
+                loincName: nil,
+                text: "Discussed with the ward."
+            )
+        )
         let text = PlainTextReportRenderer(template: template).render(sections)
         #expect(
             text == """

@@ -15,14 +15,34 @@ struct SampleTemplateTests {
     }
 
     static let samples: [Sample] = [
-        Sample(file: "CT_Brain.html", identifier: "http://www.radreport.org/template/0000004", title: "CT Brain", codeCount: 26, textareas: 3),
-        Sample(file: "MR_Brain.html", identifier: "http://www.radreport.org/template/0000045", title: "MR Brain", codeCount: 32, textareas: 4),
         Sample(
-            file: "US_Abdomen_RSNA.html", identifier: "http://www.radreport.org/template/0000087", title: "US Abdomen",
-            codeCount: 50, textareas: 3),
+            file: "CT_Brain.html",
+            identifier: "http://www.radreport.org/template/0000004",
+            title: "CT Brain",
+            codeCount: 26,
+            textareas: 3
+        ),
         Sample(
-            file: "Chest_Xray-2_Views.html", identifier: "http://www.radreport.org/template/0000144",
-            title: "Chest Xray - 2 Views", codeCount: 3, textareas: 3),
+            file: "MR_Brain.html",
+            identifier: "http://www.radreport.org/template/0000045",
+            title: "MR Brain",
+            codeCount: 32,
+            textareas: 4
+        ),
+        Sample(
+            file: "US_Abdomen_RSNA.html",
+            identifier: "http://www.radreport.org/template/0000087",
+            title: "US Abdomen",
+            codeCount: 50,
+            textareas: 3
+        ),
+        Sample(
+            file: "Chest_Xray-2_Views.html",
+            identifier: "http://www.radreport.org/template/0000144",
+            title: "Chest Xray - 2 Views",
+            codeCount: 3,
+            textareas: 3
+        ),
     ]
 
     static func parse(_ file: String) throws -> TemplateParseResult {
@@ -37,8 +57,16 @@ struct SampleTemplateTests {
         #expect(template.title == sample.title)
         #expect(template.metadata.publisher == "Radiological Society of North America (RSNA)")
         #expect(template.metadata.type == "IMAGE_REPORT_TEMPLATE")
-        #expect(template.sections.map(\.name) == ["Procedure", "Clinical information", "Comparison", "Findings", "Impression"])
-        #expect(template.sections.map(\.key) == ["procedure", "clinical-information", "comparison", "findings", "impression"])
+        #expect(
+            template.sections.map(\.name) == [
+                "Procedure", "Clinical information", "Comparison", "Findings", "Impression",
+            ]
+        )
+        #expect(
+            template.sections.map(\.key) == [
+                "procedure", "clinical-information", "comparison", "findings", "impression",
+            ]
+        )
         #expect(template.codingSchemes.map(\.name) == ["RadLex", "SNOMEDCT", "LOINC"])
 
         // Every deviation is reported, not silently absorbed.

@@ -1,1 +1,0 @@
-// Module placeholder; real sources arrive alongside.

@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Every bad input: a clear one-line error, a non-zero exit code, and the database exactly as it was.
+@Suite("Bad input is refused and changes nothing")
+struct BadInputTests {
+    static let template = "chest-radiograph-2-views"
+
+    /// A database holding one draft (GOOD1), made by dictating a script.
+    private func harnessWithDraft() throws -> CLIHarness {
+        let cli = try CLIHarness("bad-input")
+        let script = cli.directory.appendingPathComponent("script.txt")
+        try "findings colon no pneumothorax period\nimpression colon normal chest period\n"
+            .write(to: script, atomically: true, encoding: .utf8)
+        let made = try cli.run(["dictate", "--accession", "GOOD1", "--template", Self.template, "--script", script.path])
+        #expect(made.exitCode == 0, "\(made.stderr)")
+        return cli
+    }
+
+    private func expectRefused(
+        _ cli: CLIHarness, _ arguments: [String], exitCode: Int32, mentioning phrase: String,
+        environment: [String: String] = [:]
+    ) throws {
+        let before = try cli.dump()
+        let result = try cli.run(arguments, environment: environment)
+        #expect(result.exitCode == exitCode, "\(arguments): exit \(result.exitCode), stderr \(result.stderr)")
+        let errorLines = result.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }
+        #expect(errorLines.count == 1, "one error line: \(result.stderr)")
+        #expect(result.stderr.contains(phrase), "\(arguments): \(result.stderr)")
+        #expect(!result.stderr.contains("Fatal error"), "no crash")
+        #expect(try cli.dump() == before, "database unchanged by \(arguments)")
+    }
+
+    @Test("unreadable audio: truncated, µ-law, empty, missing")
+    func badAudio() throws {
+        let cli = try harnessWithDraft()
+        let good = try cli.synthesize("chest-left-effusion")
+        let data = try Data(contentsOf: good)
+        let truncated = cli.directory.appendingPathComponent("truncated.wav")
+        try data.prefix(data.count / 3).write(to: truncated)
+        let empty = cli.directory.appendingPathComponent("empty.wav")
+        try Data().write(to: empty)
+        let muLaw = try SpeechSynthesizer.synthesize(
+            "no pneumothorax", to: cli.directory.appendingPathComponent("ulaw.wav"), rate: 8000, bits: 8, encoding: "mu-law"
+        )
+        let dictate = ["dictate", "--accession", "BAD1", "--template", Self.template, "--audio"]
+        try expectRefused(cli, dictate + [truncated.path], exitCode: 65, mentioning: "truncated")
+        try expectRefused(cli, dictate + [muLaw.path], exitCode: 65, mentioning: "µ-law")
+        try expectRefused(cli, dictate + [empty.path], exitCode: 65, mentioning: "empty")
+        try expectRefused(cli, dictate + ["/nonexistent/d.wav"], exitCode: 66, mentioning: "/nonexistent/d.wav")
+    }
+
+    @Test("unknown template")
+    func unknownTemplate() throws {
+        let cli = try harnessWithDraft()
+        let wav = try cli.synthesize("chest-left-effusion")
+        try expectRefused(
+            cli, ["dictate", "--accession", "BAD2", "--template", "no-such-template", "--audio", wav.path],
+            exitCode: 66, mentioning: "no template 'no-such-template'"
+        )
+    }
+
+    @Test("an accession that does not exist, for show, sign and oru")
+    func unknownAccession() throws {
+        let cli = try harnessWithDraft()
+        try expectRefused(cli, ["report", "show", "NOPE9"], exitCode: 66, mentioning: "NOPE9")
+        try expectRefused(cli, ["report", "sign", "NOPE9", "--as", "drsmith"], exitCode: 66, mentioning: "NOPE9")
+        try expectRefused(cli, ["hl7", "oru", "NOPE9"], exitCode: 66, mentioning: "NOPE9")
+    }
+
+    @Test("signing twice")
+    func signTwice() throws {
+        let cli = try harnessWithDraft()
+        let first = try cli.run(["report", "sign", "GOOD1", "--as", "drsmith"])
+        #expect(first.exitCode == 0, "\(first.stderr)")
+        try expectRefused(cli, ["report", "sign", "GOOD1", "--as", "drsmith"], exitCode: 1, mentioning: "already final")
+    }
+
+    @Test("a missing ALSA device")
+    func missingDevice() throws {
+        let cli = try harnessWithDraft()
+        try expectRefused(
+            cli, ["dictate", "--accession", "BAD3", "--template", Self.template, "--device", "radscribe_missing_pcm"],
+            exitCode: 69, mentioning: "audio device 'radscribe_missing_pcm' not found"
+        )
+    }
+}

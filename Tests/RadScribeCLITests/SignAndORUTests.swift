@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("Sign and ORU")
+struct SignAndORUTests {
+    @Test("the ORU of a signed report is final, names the radiologist and passes hl7apy strict validation")
+    func signedORUValidates() throws {
+        let cli = try CLIHarness("oru")
+        let wav = try cli.synthesize("chest-left-effusion")
+        let dictated = try cli.run([
+            "dictate", "--accession", "ORU1", "--template", "chest-radiograph-2-views", "--audio", wav.path,
+            "--mrn", "MRN42", "--patient-name", "DOE^JANE", "--birth-date", "19600101", "--sex", "F",
+        ])
+        #expect(dictated.exitCode == 0, "\(dictated.stderr)")
+
+        let preliminary = try cli.run(["hl7", "oru", "ORU1"])
+        #expect(preliminary.exitCode == 0, "\(preliminary.stderr)")
+        let draftSegments = preliminary.stdout.split(separator: "\r").map(String.init)
+        let draftOBR = try #require(draftSegments.first { $0.hasPrefix("OBR|") }).split(separator: "|", omittingEmptySubsequences: false)
+        #expect(draftOBR[25] == "P")
+
+        let signed = try cli.run(["report", "sign", "ORU1", "--as", "drsmith"])
+        #expect(signed.exitCode == 0, "\(signed.stderr)")
+        let oru = try cli.run(["hl7", "oru", "ORU1"])
+        #expect(oru.exitCode == 0, "\(oru.stderr)")
+        #expect(!oru.stdout.contains("\n"), "segments separated by CR only")
+        let segments = oru.stdout.split(separator: "\r").map(String.init)
+        #expect(segments.map { String($0.prefix(3)) }.prefix(5) == ["MSH", "PID", "PV1", "ORC", "OBR"])
+        let obr = try #require(segments.first { $0.hasPrefix("OBR|") }).split(separator: "|", omittingEmptySubsequences: false)
+        #expect(obr[25] == "F")
+        #expect(obr[32].hasPrefix("drsmith"))
+        let observations = segments.filter { $0.hasPrefix("OBX|") }
+        #expect(observations.contains { $0.contains("18782-3") } && observations.contains { $0.contains("19005-8") })
+        for obx in observations {
+            #expect(obx.split(separator: "|", omittingEmptySubsequences: false)[11] == "F")
+        }
+        let again = try cli.run(["hl7", "oru", "ORU1"])
+        let controlID = { (text: String) in text.split(separator: "\r")[0].split(separator: "|", omittingEmptySubsequences: false)[9] }
+        #expect(controlID(oru.stdout) != controlID(again.stdout), "MSH-10 unique per message")
+
+        let messageFile = cli.directory.appendingPathComponent("oru.hl7")
+        try Data(oru.stdout.utf8).write(to: messageFile)
+        let python = ProjectPaths.python
+        try #require(
+            FileManager.default.isExecutableFile(atPath: python.path),
+            "the Python venv with hl7apy is missing: run scripts/setup-python.sh"
+        )
+        let validation = try ProcessRunner.run(
+            python, [ProjectPaths.root.appendingPathComponent("scripts/hl7_validate.py").path, messageFile.path]
+        )
+        #expect(validation.exitCode == 0, "hl7apy strict: \(validation.stdout)\(validation.stderr)")
+    }
+}

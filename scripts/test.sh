@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The test command: installs what the tests need (Debian packages, the Python venv of external
+# validators), then runs every test with real components.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh --python
+swift build --build-tests
+swift test --skip-build "$@"
