@@ -37,12 +37,7 @@ struct HL7Command: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let store = try database.open()
-                guard let report = try store.report(accession: accession) else {
-                    throw CLIError(
-                        description: "no report for accession \(accession); dictate one with `radscribe dictate`",
-                        exitCode: ExitStatus.notFound
-                    )
-                }
+                let report = try store.existingReport(accession: accession)
                 let builder = ORUBuilder(
                     sendingFacility: sendingFacility,
                     receivingApplication: receivingApplication,

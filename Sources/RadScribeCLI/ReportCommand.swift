@@ -25,12 +25,7 @@ struct ReportCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let store = try database.open()
-                guard let report = try store.report(accession: accession) else {
-                    throw CLIError(
-                        description: "no report for accession \(accession); dictate one with `radscribe dictate`",
-                        exitCode: ExitStatus.notFound
-                    )
-                }
+                let report = try store.existingReport(accession: accession)
                 if json {
                     Console.write(try ReportJSON(report).encoded() + "\n")
                     return

@@ -196,6 +196,13 @@ public struct ReportDatabase: Sendable {
         try read { db in try Self.fetchReport(db, accession: accession) }
     }
 
+    /// The report for an accession.
+    /// - Throws: ``ReportStoreError`` when the accession has no report.
+    public func existingReport(accession: String) throws -> StoredReport {
+        guard let report = try report(accession: accession) else { throw ReportStoreError.reportNotFound(accession) }
+        return report
+    }
+
     /// Signs a draft as final.
     /// - Throws: ``ReportStoreError`` when there is no report or it is already final.
     public func sign(accession: String, by radiologist: String, at time: Date = Date()) throws -> StoredReport {
