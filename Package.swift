@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // C libraries from Debian, found through pkg-config.
@@ -42,12 +43,22 @@ let package = Package(
         ),
         .target(name: "ReportTemplates", dependencies: ["CLibXML2", "RadScribeCore"], swiftSettings: swiftSettings),
         .target(name: "Dictation", dependencies: ["RadScribeCore", "ReportTemplates"], swiftSettings: swiftSettings),
+        .target(name: "ReportChecks", dependencies: ["RadScribeCore", "ReportTemplates"], swiftSettings: swiftSettings),
         .target(
             name: "ReportStore",
-            dependencies: ["RadScribeCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "RadScribeCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(name: "HL7", dependencies: ["RadScribeCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "Ontology",
+            dependencies: ["RadScribeCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "RadScribeServer",
             dependencies: [
@@ -63,8 +74,8 @@ let package = Package(
         .target(
             name: "RadScribeCLI",
             dependencies: [
-                "RadScribeCore", "AudioCapture", "SpeechRecognition", "ReportTemplates", "Dictation",
-                "ReportStore", "HL7", "RadScribeServer",
+                "RadScribeCore", "AudioCapture", "SpeechRecognition", "ReportTemplates", "Dictation", "ReportChecks",
+                "ReportStore", "HL7", "RadScribeServer", "Ontology",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -89,9 +100,20 @@ let package = Package(
             dependencies: ["ReportTemplates", "TestSupport"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "DictationTests", dependencies: ["Dictation", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DictationTests",
+            dependencies: ["Dictation", "SpeechRecognition", "AudioCapture", "TestSupport"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ReportChecksTests", dependencies: ["ReportChecks", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ReportStoreTests", dependencies: ["ReportStore", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HL7Tests", dependencies: ["HL7", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OntologyTests",
+            dependencies: ["Ontology", "ReportStore", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RadScribeServerTests",
             dependencies: ["RadScribeServer", "ReportStore", "TestSupport"],

@@ -25,6 +25,7 @@ TMP="$(mktemp -d "${TMPDIR:-/tmp}/radscribe-lm.XXXXXX")"
 trap 'rm -rf "$TMP"' EXIT
 
 echo "==> [1/6] generating corpus"
+"$PY" scripts/build-ontology.py   # Lexicon/ontology/source/*.txt -> radscribe-ontology.tsv (its terms go into the corpus)
 "$PY" scripts/generate-corpus.py
 
 echo "==> [2/6] building pronunciation lexicon"

@@ -3,8 +3,9 @@
 
 Combines ontology-like lists (exam, anatomy, finding, descriptor, laterality, negation,
 measurement with number words 0-100 / decimals / units, comparison dates, section headers,
-spoken punctuation, voice commands) into grammatical sentences, and adds the visible text of
-every Templates/*.html converted to spoken form. Lines that equal or contain a held-out
+spoken punctuation, voice commands) into grammatical sentences, puts every term of the ontology
+(Lexicon/ontology/radscribe-ontology.tsv, see scripts/ontology_corpus.py) into a few frames, and adds
+the visible text of every Templates/*.html converted to spoken form. Lines that equal or contain a held-out
 benchmark/test sentence are removed (see scripts/corpus_hygiene.py); the count is printed.
 
 Usage: python3 scripts/generate-corpus.py [--lines N] [--seed S] [--out FILE]
@@ -20,6 +21,7 @@ from pathlib import Path
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus_hygiene import Filter  # noqa: E402
+from ontology_corpus import drill as ontology_drill  # noqa: E402
 from spoken_text import MONTHS, ORDINALS, number_words, template_visible_lines, to_spoken, word_tokens, year_words  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -647,6 +649,9 @@ def main() -> None:
     drill = lexicon_drill(g)
     lines.extend(drill)
     print(f"  lexicon drill lines: {len(drill)}", flush=True)
+    onto = ontology_drill(g.c, g.r.randint)  # every ontology term (Lexicon/ontology/radscribe-ontology.tsv)
+    lines.extend(onto)
+    print(f"  ontology drill lines: {len(onto)}", flush=True)
     tl = template_lines()
     for _ in range(5):  # weight template normal text
         lines.extend(tl)

@@ -57,7 +57,8 @@ public struct SpokenTextFormatter: Sendable {
                 tokens.append(.unit(unit))
                 index += used
             } else {
-                tokens.append(.word(words[index]))
+                // As spoken, keeping capitals a "cap"/"all caps" command put there.
+                tokens.append(.word(spokenWords[index]))
                 index += 1
             }
         }

@@ -42,6 +42,12 @@ struct DictateCommand: ParsableCommand {
     @Option(help: "Who dictates (user id stored with the version).")
     var author: String = NSUserName()
 
+    @Option(
+        name: .customLong("as"),
+        help: "Radiologist who signs when the dictation says \"sign report\" (after the checks pass); without it the draft is kept."
+    )
+    var signer: String?
+
     @OptionGroup var order: NewOrderOptions
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var models: ModelOptions
@@ -83,24 +89,25 @@ struct DictateCommand: ParsableCommand {
                     exitCode: ExitStatus.notFound
                 )
             }
-            if let existing = try store.report(accession: accession), existing.status != .draft {
+            if let existing = try store.report(accession: accession), !existing.status.isDraft {
                 throw CLIError(
-                    description: "report \(accession) is \(existing.status.rawValue); a signed report is not dictated over",
+                    description: "report \(accession) is \(existing.status.rawValue); a signed report changes only by "
+                        + "addendum or correction (`radscribe report addendum|correct`)",
                     exitCode: ExitStatus.refused
                 )
             }
             let reportTemplate = try BundledTemplates.parse(storedTemplate)
 
-            let captured = try capture()
-            var session = DictationSession(sections: reportTemplate.emptyReport())
-            session.dictate(captured.transcript)
+            let session = DictationSessionBox(DictationSession(template: reportTemplate))
+            let captured = try capture(into: session, template: reportTemplate)
+            let commands = session.value.commandLog.filter(\.applied).count
 
             let receipt = try store.saveDictation(
                 DictatedDraft(
                     accession: accession,
                     templateSlug: template,
-                    sections: session.sections,
-                    spokenWords: session.spokenWords,
+                    sections: session.value.sections,
+                    spokenWords: session.value.spokenWords,
                     audio: captured.audio.map {
                         DictationAudio(sampleRate: $0.sampleRate, sampleCount: $0.samples.count, wav: $0.wavData())
                     },
@@ -115,13 +122,17 @@ struct DictateCommand: ParsableCommand {
                 )
             }
             let report = receipt.report
-            let words = session.spokenWords.values.map(\.count).reduce(0, +)
+            let words = session.value.spokenWords.values.map(\.count).reduce(0, +)
             Console.error(
                 "stored draft \(accession) version \(report.versionNumber) (template \(report.templateSlug) "
                     + "v\(report.templateVersion)): \(words) words"
+                    + (commands > 0 ? ", \(commands) voice command(s)" : "")
                     + (captured.audio.map { String(format: ", %.1f s of audio kept", $0.duration) } ?? "")
             )
             Console.write(PlainTextReportRenderer(template: reportTemplate).render(report.sections) + "\n")
+            if session.value.events.contains(.signReport) {
+                try signOnRequest(store: store, fieldValues: session.value.fieldValues)
+            }
         }
     }
 
@@ -131,7 +142,41 @@ struct DictateCommand: ParsableCommand {
         var source: String
     }
 
-    private func capture() throws -> Captured {
+    /// "sign report" was dictated: run the checks, then sign with `--as`, or say how to sign.
+    private func signOnRequest(store: ReportDatabase, fieldValues: [String: String]) throws {
+        guard let signer else {
+            let results = try SigningChecks.results(accession: accession, store: store, fieldValues: fieldValues)
+            SigningChecks.print(results, to: Console.error)
+            Console.error(
+                "the dictation said \"sign report\": draft kept; sign with `radscribe report sign \(accession) --as RADIOLOGIST` "
+                    + "(or dictate again with --as)"
+            )
+            return
+        }
+        try SigningChecks.gate(accession: accession, store: store, force: false, fieldValues: fieldValues)
+        let signed = try store.sign(accession: accession, by: signer)
+        Console.error("signed \(accession) as \(signed.status.rawValue) by \(signer) (version \(signed.versionNumber))")
+    }
+
+    /// Feeds the session from the script, the file or the device. With a recognizer, the session chooses the
+    /// search of each next utterance: the field grammar under the cursor, else the language model.
+    private func capture(into session: DictationSessionBox, template reportTemplate: ReportTemplate) throws -> Captured {
+        if script == nil {
+            let recognizer = try Recognizer(configuration: models.configuration())
+            let switcher = FieldGrammarSwitcher(template: reportTemplate, slug: template, recognizer: recognizer)
+            try recognizer.useSearch(switcher.search(for: session.value))
+            recognizer.searchAfterUtterance = { utterance in
+                session.value.dictate(utterance)
+                return switcher.search(for: session.value)
+            }
+            return try capture(with: recognizer)
+        }
+        let captured = try capture(with: nil)
+        session.value.dictate(captured.transcript)
+        return captured
+    }
+
+    private func capture(with recognizer: Recognizer?) throws -> Captured {
         if let script {
             let text: String
             do {
@@ -141,7 +186,7 @@ struct DictateCommand: ParsableCommand {
             }
             return Captured(transcript: ScriptedDictation.transcript(from: text), audio: nil, source: "script")
         }
-        let recognizer = try Recognizer(configuration: models.configuration())
+        guard let recognizer else { throw CLIError(description: "no recognizer", exitCode: ExitStatus.software) }
         if let audio {
             let pcm = try WAVReader.read(contentsOf: URL(fileURLWithPath: audio))
             return Captured(transcript: try recognizer.transcribe(pcm), audio: pcm, source: "recognizer")
@@ -221,6 +266,12 @@ extension ReportTemplate {
         if title.contains("mammo") { return "MG" }
         return "CR"
     }
+}
+
+/// The session a recognizer callback feeds while audio is decoded.
+final class DictationSessionBox {
+    var value: DictationSession
+    init(_ value: DictationSession) { self.value = value }
 }
 
 /// Text dictation: each non-empty line is one utterance of spoken-form words.

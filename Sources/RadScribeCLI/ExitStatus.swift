@@ -15,11 +15,13 @@ enum ExitStatus {
     static let unavailable: Int32 = 69  // audio device or model missing
     static let software: Int32 = 70  // an internal error: please report it
     static let ioError: Int32 = 74  // disk full, read-only or unusable database
+    static let noPermission: Int32 = 77  // the user's role may not do this, or the login failed
 
     static let summary = """
-        0 success; 1 refused by the report's state (e.g. already signed); 64 usage error; \
-        65 bad input (audio, template, message); 66 not found (accession, template, file); \
-        69 unavailable (audio device, model files); 70 internal error; 74 storage error (disk full, read-only).
+        0 success; 1 refused by the report's state (e.g. already signed, illegal transition) or a duplicate; \
+        64 usage error; 65 bad input (audio, template, message); 66 not found (accession, template, file, user); \
+        69 unavailable (audio device, model files); 70 internal error; 74 storage error (disk full, read-only); \
+        77 not permitted for the user's role, or login failed.
         """
 
     static func code(for error: any Error) -> Int32 {
@@ -38,8 +40,10 @@ enum ExitStatus {
         case is ResourceError: return unavailable
         case let error as ReportStoreError:
             switch error.code {
-            case .orderNotFound, .reportNotFound, .templateNotFound: return notFound
-            case .alreadySigned, .reportNotEditable: return refused
+            case .orderNotFound, .reportNotFound, .templateNotFound, .userNotFound: return notFound
+            case .alreadySigned, .reportNotEditable, .illegalTransition, .userExists, .orderExists: return refused
+            case .notPermitted, .authenticationFailed, .accountLocked: return noPermission
+            case .invalidArgument: return badInput
             case .storageFull, .readOnly, .databaseUnusable: return ioError
             }
         default: return software

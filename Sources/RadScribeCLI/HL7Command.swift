@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HL7
+import RadScribeCore
 import ReportStore
 
 struct HL7Command: ParsableCommand {
@@ -14,7 +15,7 @@ struct HL7Command: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "oru",
             abstract: "Print the ORU^R01 result message of a report (segments separated by CR).",
-            discussion: "OBR-25 and OBX-11 are P for a draft and F for a signed report. Each call makes a new MSH-10."
+            discussion: "OBR-25 and OBX-11 are P (draft, preliminary), F (final), C (addended, corrected) or X (cancelled). Audited as an export. Each call makes a new MSH-10."
         )
 
         @Argument(help: "Accession number.")
@@ -32,12 +33,14 @@ struct HL7Command: ParsableCommand {
         @Option(help: "Receiving facility (MSH-6).")
         var receivingFacility: String = ""
 
+        @OptionGroup var reader: ReaderOptions
+
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
             try reportingErrors {
                 let store = try database.open()
-                let report = try store.existingReport(accession: accession)
+                let report = try store.report(accession: accession, action: .export, by: reader.user)
                 let builder = ORUBuilder(
                     sendingFacility: sendingFacility,
                     receivingApplication: receivingApplication,

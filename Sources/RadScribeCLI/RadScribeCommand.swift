@@ -17,7 +17,15 @@ public struct RadScribeCommand: AsyncParsableCommand {
             ReportCommand.self,
             HL7Command.self,
             TemplateCommand.self,
+            GrammarCommand.self,
+            OntologyCommand.self,
             ServeCommand.self,
+            UserCommand.self,
+            OrderCommand.self,
+            WorklistCommand.self,
+            StatsCommand.self,
+            BackupCommand.self,
+            RestoreCommand.self,
         ]
     )
 

@@ -7,8 +7,11 @@ import ReportTemplates
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Show and sign reports.",
-        subcommands: [Show.self, Sign.self]
+        abstract: "Show, edit, sign, amend and search reports.",
+        subcommands: [
+            Show.self, History.self, Edit.self, SendForCorrection.self, ReportCheckCommand.self, Sign.self, Addendum.self, Correct.self,
+            Cancel.self, Search.self,
+        ]
     )
 
     struct Show: ParsableCommand {
@@ -20,20 +23,25 @@ struct ReportCommand: ParsableCommand {
         @Flag(help: "Print JSON: sections, status, and the spoken words with timings and confidences.")
         var json = false
 
+        @OptionGroup var reader: ReaderOptions
+
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
             try reportingErrors {
                 let store = try database.open()
-                let report = try store.existingReport(accession: accession)
+                let report = try store.report(accession: accession, by: reader.user)
                 if json {
                     Console.write(try ReportJSON(report).encoded() + "\n")
                     return
                 }
                 let template = try store.template(slug: report.templateSlug).map(BundledTemplates.parse)
                 var header = "Accession: \(report.accession)\nStatus: \(report.status.rawValue)"
-                header += "\nTemplate: \(report.templateSlug) v\(report.templateVersion)"
+                if !report.templateSlug.isEmpty {
+                    header += "\nTemplate: \(report.templateSlug) v\(report.templateVersion)"
+                }
                 header += "\nVersion: \(report.versionNumber)"
+                if let preliminaryBy = report.preliminaryBy { header += "\nPreliminary by: \(preliminaryBy)" }
                 if let signedBy = report.signedBy { header += "\nSigned by: \(signedBy)" }
                 if report.audioSeconds > 0 { header += String(format: "\nAudio: %.1f s", report.audioSeconds) }
                 let body = template.map { PlainTextReportRenderer(template: $0).render(report.sections) }
@@ -45,13 +53,22 @@ struct ReportCommand: ParsableCommand {
     }
 
     struct Sign: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Sign a draft report as final.")
+        static let configuration = CommandConfiguration(
+            abstract: "Sign a report: a resident's signature makes it preliminary, an attending's final.",
+            discussion: "The signer must be a user (`radscribe user add`) with the role radiologist or resident."
+        )
 
         @Argument(help: "Accession number.")
         var accession: String
 
-        @Option(name: .customLong("as"), help: "The signing radiologist's id (goes to OBR-32).")
+        @Option(name: .customLong("as"), help: "The signing user (goes to OBR-32).")
         var radiologist: String
+
+        @Flag(help: "As an attending, sign as preliminary instead of final.")
+        var preliminary = false
+
+        @Flag(help: "Sign even if the checks before signing (`report check`) find blocking problems.")
+        var force = false
 
         @OptionGroup var database: DatabaseOptions
 
@@ -64,8 +81,11 @@ struct ReportCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let store = try database.open()
-                let report = try store.sign(accession: accession, by: radiologist)
-                Console.write("signed \(report.accession) as final by \(radiologist) (version \(report.versionNumber))\n")
+                try SigningChecks.gate(accession: accession, store: store, force: force)
+                let report = try store.sign(accession: accession, by: radiologist, preliminary: preliminary)
+                Console.write(
+                    "signed \(report.accession) as \(report.status.rawValue) by \(radiologist) (version \(report.versionNumber))\n"
+                )
             }
         }
     }

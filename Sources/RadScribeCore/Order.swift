@@ -1,3 +1,23 @@
+import Foundation
+
+/// How urgent an order is; the worklist sorts STAT first, then URGENT, then ROUTINE.
+public enum OrderPriority: String, Sendable, Codable, CaseIterable, Comparable {
+    case stat = "STAT"
+    case urgent = "URGENT"
+    case routine = "ROUTINE"
+
+    /// 0 for STAT, the most urgent.
+    public var rank: Int {
+        switch self {
+        case .stat: 0
+        case .urgent: 1
+        case .routine: 2
+        }
+    }
+
+    public static func < (lhs: OrderPriority, rhs: OrderPriority) -> Bool { lhs.rank < rhs.rank }
+}
+
 /// Administrative sex as HL7 table 0001 spells it.
 public enum AdministrativeSex: String, Sendable, Codable, CaseIterable {
     case female = "F"
@@ -39,6 +59,12 @@ public struct ImagingOrder: Sendable, Hashable, Codable {
     public var modality: String
     public var orderingPhysician: String
     public var reasonForExam: String
+    /// Worklist priority; STAT comes first.
+    public var priority: OrderPriority
+    /// When the exam is scheduled, nil when unknown.
+    public var scheduledAt: Date?
+    /// The radiologist the study is assigned to, by user name.
+    public var assignedRadiologist: String?
 
     public init(
         accession: String,
@@ -50,7 +76,10 @@ public struct ImagingOrder: Sendable, Hashable, Codable {
         procedureCodingSystem: String,
         modality: String,
         orderingPhysician: String,
-        reasonForExam: String
+        reasonForExam: String,
+        priority: OrderPriority = .routine,
+        scheduledAt: Date? = nil,
+        assignedRadiologist: String? = nil
     ) {
         self.accession = accession
         self.placerOrderNumber = placerOrderNumber
@@ -62,5 +91,8 @@ public struct ImagingOrder: Sendable, Hashable, Codable {
         self.modality = modality
         self.orderingPhysician = orderingPhysician
         self.reasonForExam = reasonForExam
+        self.priority = priority
+        self.scheduledAt = scheduledAt
+        self.assignedRadiologist = assignedRadiologist
     }
 }

@@ -1,16 +1,53 @@
 import Foundation
 
-/// Where a report stands. The walking skeleton knows draft and final; the lifecycle issue adds the rest.
+/// Where a report stands in its lifecycle (see ``ReportLifecycle`` for the moves between statuses).
+///
+/// `corrected-draft` is a draft a transcriptionist has corrected; `corrected` is a final report replaced by a
+/// correction (HL7 result status C). The issue's lifecycle names both "corrected"; they are kept apart because the
+/// RIS must see them differently.
 public enum ReportStatus: String, Sendable, Codable, CaseIterable {
+    /// Ordered, nothing dictated yet.
+    case scheduled
+    /// A radiologist is dictating.
+    case dictating
     case draft
+    /// Sent to a transcriptionist for correction.
+    case pendingCorrection = "pending-correction"
+    /// Corrected by a transcriptionist, waiting for the radiologist's signature.
+    case correctedDraft = "corrected-draft"
+    /// Signed by a resident (or by an attending as preliminary); an attending must finalize it.
     case preliminary
+    /// Signed by an attending.
     case final
+    /// A final report with one or more addenda.
+    case addended
+    /// A final report replaced by a correction.
+    case corrected
+    case cancelled
 
     /// HL7 result status (table 0123 for OBR-25, table 0085 for OBX-11).
     public var hl7ResultStatus: String {
         switch self {
-        case .draft, .preliminary: "P"
+        case .scheduled, .dictating, .draft, .pendingCorrection, .correctedDraft, .preliminary: "P"
         case .final: "F"
+        case .addended, .corrected: "C"
+        case .cancelled: "X"
+        }
+    }
+
+    /// Signed at least as final: the text is frozen and changes only by addendum or correction.
+    public var isFinalized: Bool {
+        switch self {
+        case .final, .addended, .corrected: true
+        default: false
+        }
+    }
+
+    /// Not yet signed in any way: the text may be edited in place.
+    public var isDraft: Bool {
+        switch self {
+        case .scheduled, .dictating, .draft, .pendingCorrection, .correctedDraft: true
+        default: false
         }
     }
 }

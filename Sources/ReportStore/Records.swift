@@ -29,6 +29,9 @@ struct OrderRecord: SnakeCaseRecord, Sendable {
     var reason: String
     var source: String
     var createdAt: Date
+    var priority: String
+    var scheduledAt: Date?
+    var assignedTo: String?
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
@@ -49,6 +52,9 @@ struct OrderRecord: SnakeCaseRecord, Sendable {
         reason = order.reasonForExam
         self.source = source
         createdAt = time
+        priority = order.priority.rawValue
+        scheduledAt = order.scheduledAt
+        assignedTo = order.assignedRadiologist
     }
 
     var order: ImagingOrder {
@@ -68,7 +74,10 @@ struct OrderRecord: SnakeCaseRecord, Sendable {
             procedureCodingSystem: procedureCodingSystem,
             modality: modality,
             orderingPhysician: orderingPhysician,
-            reasonForExam: reason
+            reasonForExam: reason,
+            priority: OrderPriority(rawValue: priority) ?? .routine,
+            scheduledAt: scheduledAt,
+            assignedRadiologist: assignedTo
         )
     }
 }
@@ -90,10 +99,13 @@ struct ReportRecord: SnakeCaseRecord, Sendable {
     static let databaseTableName = "reports"
     var id: Int64?
     var orderId: Int64
-    var templateId: Int64
+    var templateId: Int64?
     var status: String
     var createdAt: Date
     var updatedAt: Date
+    var dictatedAt: Date?
+    var preliminaryBy: String?
+    var preliminaryAt: Date?
     var signedBy: String?
     var signedAt: Date?
 
@@ -111,6 +123,50 @@ struct ReportVersionRecord: SnakeCaseRecord, Sendable {
     var author: String
     var source: String
     var createdAt: Date
+    var role: String
+    var action: String
+    var diff: String
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+struct UserRecord: SnakeCaseRecord, Sendable {
+    static let databaseTableName = "users"
+    var id: Int64?
+    var name: String
+    var role: String
+    var passwordHash: String?
+    var failedAttempts: Int
+    var lockedUntil: Date?
+    var createdAt: Date
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+struct AuditRecord: SnakeCaseRecord, Sendable {
+    static let databaseTableName = "audit_log"
+    var id: Int64?
+    var at: Date
+    var userName: String
+    var userRole: String
+    var action: String
+    var reportId: Int64?
+    var accession: String?
+    var detail: String
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+struct OutboxRecord: SnakeCaseRecord, Sendable {
+    static let databaseTableName = "hl7_outbox"
+    var id: Int64?
+    var reportId: Int64
+    var versionId: Int64?
+    var event: String
+    var resultStatus: String
+    var createdAt: Date
+    var state: String
+    var payload: String?
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

@@ -6,7 +6,7 @@ import RadScribeCore
 ///
 /// Safe to share between tasks: GRDB serializes writes and runs reads concurrently (WAL).
 public struct ReportDatabase: Sendable {
-    private let writer: any DatabaseWriter
+    let writer: any DatabaseWriter
     /// Where the database lives, for error messages.
     public let path: String
 
@@ -41,7 +41,7 @@ public struct ReportDatabase: Sendable {
         self.path = path
     }
 
-    private func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
         do {
             return try writer.write(body)
         } catch {
@@ -49,7 +49,7 @@ public struct ReportDatabase: Sendable {
         }
     }
 
-    private func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+    func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
         do {
             return try writer.read(body)
         } catch {
@@ -110,132 +110,38 @@ public struct ReportDatabase: Sendable {
         try read { db in try OrderRecord.filter(Column("accession") == accession).fetchOne(db)?.order }
     }
 
-    /// Adds an order; fails if the accession exists.
+    /// Adds an order and its report, scheduled: the order appears on the worklist.
+    /// - Throws: ``ReportStoreError`` when the accession exists.
     public func addOrder(_ order: ImagingOrder, source: String) throws {
         try write { db in
-            var record = OrderRecord(order, source: source, at: Date())
+            if try OrderRecord.filter(Column("accession") == order.accession).fetchCount(db) > 0 {
+                throw ReportStoreError.orderExists(order.accession)
+            }
+            let now = Date()
+            var record = OrderRecord(order, source: source, at: now)
             try record.insert(db)
+            guard let orderID = record.id else { throw ReportStoreError.orderNotFound(order.accession) }
+            var report = ReportRecord(
+                orderId: orderID, templateId: nil, status: ReportStatus.scheduled.rawValue, createdAt: now,
+                updatedAt: now
+            )
+            try report.insert(db)
         }
     }
 
     // MARK: Reports
 
-    /// Stores a dictated draft: the order (if new), the report, a new version and its audio, in one transaction.
-    /// - Throws: ``ReportStoreError`` if the template is unknown or the report is already signed.
-    public func saveDictation(_ draft: DictatedDraft) throws -> DictationReceipt {
-        try write { db in
-            guard let template = try TemplateRecord.filter(Column("slug") == draft.templateSlug)
-                .order(Column("version").desc).fetchOne(db), let templateID = template.id
-            else {
-                let known = try String.fetchAll(db, sql: "SELECT DISTINCT slug FROM templates ORDER BY slug")
-                throw ReportStoreError.templateNotFound(draft.templateSlug, known: known)
-            }
-            let now = Date()
-            var createdOrder = false
-            var orderRecord = try OrderRecord.filter(Column("accession") == draft.accession).fetchOne(db)
-            if orderRecord == nil {
-                var record = OrderRecord(draft.orderIfNew, source: "dictate", at: now)
-                try record.insert(db)
-                orderRecord = record
-                createdOrder = true
-            }
-            guard let orderID = orderRecord?.id else { throw ReportStoreError.orderNotFound(draft.accession) }
-
-            var report = try ReportRecord.filter(Column("order_id") == orderID).fetchOne(db)
-            if let existing = report, existing.status != ReportStatus.draft.rawValue {
-                throw ReportStoreError.reportNotEditable(draft.accession, status: existing.status)
-            }
-            if report == nil {
-                var record = ReportRecord(
-                    orderId: orderID,
-                    templateId: templateID,
-                    status: ReportStatus.draft.rawValue,
-                    createdAt: now,
-                    updatedAt: now
-                )
-                try record.insert(db)
-                report = record
-            } else {
-                report?.templateId = templateID
-                report?.updatedAt = now
-                try report?.update(db)
-            }
-            guard let reportID = report?.id else { throw ReportStoreError.reportNotFound(draft.accession) }
-
-            var version = ReportVersionRecord(
-                reportId: reportID,
-                number: try nextVersionNumber(db, reportID: reportID),
-                status: ReportStatus.draft.rawValue,
-                sectionsJson: try JSON.encode(draft.sections),
-                spokenJson: try JSON.encode(draft.spokenWords),
-                author: draft.author,
-                source: draft.source,
-                createdAt: now
-            )
-            try version.insert(db)
-            if let audio = draft.audio, let versionID = version.id {
-                var record = DictationAudioRecord(
-                    reportId: reportID,
-                    versionId: versionID,
-                    sampleRate: audio.sampleRate,
-                    sampleCount: audio.sampleCount,
-                    wav: audio.wav,
-                    createdAt: now
-                )
-                try record.insert(db)
-            }
-            guard let stored = try Self.fetchReport(db, accession: draft.accession) else {
-                throw ReportStoreError.reportNotFound(draft.accession)
-            }
-            return DictationReceipt(report: stored, createdOrder: createdOrder)
-        }
-    }
-
-    /// The report for an accession with its newest version.
+    /// The report for an accession with its newest version (not audited: for internal checks; readers use
+    /// ``report(accession:action:by:)``).
     public func report(accession: String) throws -> StoredReport? {
         try read { db in try Self.fetchReport(db, accession: accession) }
     }
 
-    /// The report for an accession.
+    /// The report for an accession (not audited).
     /// - Throws: ``ReportStoreError`` when the accession has no report.
     public func existingReport(accession: String) throws -> StoredReport {
         guard let report = try report(accession: accession) else { throw ReportStoreError.reportNotFound(accession) }
         return report
-    }
-
-    /// Signs a draft as final.
-    /// - Throws: ``ReportStoreError`` when there is no report or it is already final.
-    public func sign(accession: String, by radiologist: String, at time: Date = Date()) throws -> StoredReport {
-        try write { db in
-            guard let current = try Self.fetchReport(db, accession: accession),
-                var record = try Self.reportRecord(db, accession: accession), let reportID = record.id
-            else {
-                throw ReportStoreError.reportNotFound(accession)
-            }
-            if current.status == .final {
-                throw ReportStoreError.alreadySigned(accession, by: current.signedBy ?? "unknown")
-            }
-            record.status = ReportStatus.final.rawValue
-            record.signedBy = radiologist
-            record.signedAt = time
-            record.updatedAt = time
-            try record.update(db)
-            var version = ReportVersionRecord(
-                reportId: reportID,
-                number: try nextVersionNumber(db, reportID: reportID),
-                status: ReportStatus.final.rawValue,
-                sectionsJson: try JSON.encode(current.sections),
-                spokenJson: try JSON.encode(current.spokenWords),
-                author: radiologist,
-                source: "radiologist",
-                createdAt: time
-            )
-            try version.insert(db)
-            guard let signed = try Self.fetchReport(db, accession: accession) else {
-                throw ReportStoreError.reportNotFound(accession)
-            }
-            return signed
-        }
     }
 
     /// The dictation audio of a report's newest dictated version, as WAV.
@@ -254,19 +160,23 @@ public struct ReportDatabase: Sendable {
     public func rowCounts() throws -> [String: Int] {
         try read { db in
             var counts: [String: Int] = [:]
-            for table in ["orders", "templates", "reports", "report_versions", "dictation_audio"] {
+            let tables = [
+                "orders", "templates", "reports", "report_versions", "dictation_audio", "users", "audit_log",
+                "hl7_outbox",
+            ]
+            for table in tables {
                 counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
             }
             return counts
         }
     }
 
-    private func nextVersionNumber(_ db: Database, reportID: Int64) throws -> Int {
+    static func nextVersionNumber(_ db: Database, reportID: Int64) throws -> Int {
         (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM report_versions WHERE report_id = ?", arguments: [reportID])
             ?? 0) + 1
     }
 
-    private static func reportRecord(_ db: Database, accession: String) throws -> ReportRecord? {
+    static func reportRecord(_ db: Database, accession: String) throws -> ReportRecord? {
         try ReportRecord.fetchOne(
             db,
             sql: "SELECT reports.* FROM reports JOIN orders ON orders.id = reports.order_id WHERE orders.accession = ?",
@@ -274,13 +184,12 @@ public struct ReportDatabase: Sendable {
         )
     }
 
-    private static func fetchReport(_ db: Database, accession: String) throws -> StoredReport? {
+    static func fetchReport(_ db: Database, accession: String) throws -> StoredReport? {
         guard let order = try OrderRecord.filter(Column("accession") == accession).fetchOne(db),
-            let report = try reportRecord(db, accession: accession), let reportID = report.id,
-            let template = try TemplateRecord.fetchOne(db, key: report.templateId),
-            let version = try ReportVersionRecord.filter(Column("report_id") == reportID)
-                .order(Column("number").desc).fetchOne(db)
+            let report = try reportRecord(db, accession: accession), let reportID = report.id
         else { return nil }
+        let template = try report.templateId.flatMap { try TemplateRecord.fetchOne(db, key: $0) }
+        let version = try latestVersion(db, reportID: reportID)
         let audioSeconds = try Double.fetchOne(
             db,
             sql: "SELECT COALESCE(SUM(sample_count * 1.0 / sample_rate), 0) FROM dictation_audio WHERE report_id = ?",
@@ -288,14 +197,17 @@ public struct ReportDatabase: Sendable {
         )
         return StoredReport(
             order: order.order,
-            templateSlug: template.slug,
-            templateVersion: template.version,
+            templateSlug: template?.slug ?? "",
+            templateVersion: template?.version ?? 0,
             status: ReportStatus(rawValue: report.status) ?? .draft,
-            versionNumber: version.number,
-            sections: try JSON.decode([ReportSection].self, from: version.sectionsJson),
-            spokenWords: try JSON.decode([String: [RecognizedWord]].self, from: version.spokenJson),
+            versionNumber: version?.number ?? 0,
+            sections: try version.map { try JSON.decode([ReportSection].self, from: $0.sectionsJson) } ?? [],
+            spokenWords: try version.map { try JSON.decode([String: [RecognizedWord]].self, from: $0.spokenJson) }
+                ?? [:],
             createdAt: report.createdAt,
             updatedAt: report.updatedAt,
+            preliminaryBy: report.preliminaryBy,
+            preliminaryAt: report.preliminaryAt,
             signedBy: report.signedBy,
             signedAt: report.signedAt,
             audioSeconds: audioSeconds ?? 0

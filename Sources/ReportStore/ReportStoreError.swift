@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import RadScribeCore
 
 /// Why a store operation was refused. Descriptions carry ids only, never patient data or report text.
 public struct ReportStoreError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -8,6 +10,17 @@ public struct ReportStoreError: Error, Sendable, Hashable, CustomStringConvertib
         case templateNotFound
         case alreadySigned
         case reportNotEditable
+        /// The report's status does not allow the action (see `ReportLifecycle`).
+        case illegalTransition
+        /// The user's role does not allow the action.
+        case notPermitted
+        case userNotFound
+        case userExists
+        case orderExists
+        case authenticationFailed
+        case accountLocked
+        /// An argument the store cannot use (an empty search, a file that is no RadScribe database).
+        case invalidArgument
         case storageFull
         case readOnly
         case databaseUnusable
@@ -51,6 +64,42 @@ public struct ReportStoreError: Error, Sendable, Hashable, CustomStringConvertib
             .reportNotEditable,
             "report \(accession) is \(status) and cannot be dictated over; a signed report changes only by addendum"
         )
+    }
+
+    static func refused(_ refusal: LifecycleRefusal, accession: String, user: String) -> ReportStoreError {
+        switch refusal.kind {
+        case .notPermitted:
+            ReportStoreError(.notPermitted, "\(user) may not do that to report \(accession): \(refusal.reason)")
+        case .illegalTransition:
+            ReportStoreError(.illegalTransition, "report \(accession): \(refusal.reason); nothing changed")
+        }
+    }
+
+    static func userNotFound(_ name: String) -> ReportStoreError {
+        ReportStoreError(.userNotFound, "no user named '\(name)'; add one with `radscribe user add \(name) --role ROLE`")
+    }
+
+    static func userExists(_ name: String) -> ReportStoreError {
+        ReportStoreError(.userExists, "a user named '\(name)' already exists; nothing changed")
+    }
+
+    static func orderExists(_ accession: String) -> ReportStoreError {
+        ReportStoreError(.orderExists, "an order with accession \(accession) already exists; nothing changed")
+    }
+
+    static func authenticationFailed(_ name: String) -> ReportStoreError {
+        ReportStoreError(.authenticationFailed, "wrong user name or password for '\(name)'")
+    }
+
+    static func accountLocked(_ name: String, until: Date) -> ReportStoreError {
+        let time = ISO8601DateFormatter().string(from: until)
+        return ReportStoreError(
+            .accountLocked, "the account '\(name)' is locked after repeated failed logins until \(time)"
+        )
+    }
+
+    static func invalidArgument(_ message: String) -> ReportStoreError {
+        ReportStoreError(.invalidArgument, message)
     }
 
     /// Maps SQLite failures a user can act on to plain sentences; anything else passes through unchanged.

@@ -62,7 +62,8 @@ public struct DictatedDraft: Sendable {
     }
 }
 
-/// A report with its current version.
+/// A report with its current version. A scheduled report has no template (empty slug, version 0) and no version
+/// (number 0, no sections) yet.
 public struct StoredReport: Sendable, Hashable {
     public var order: ImagingOrder
     public var templateSlug: String
@@ -73,6 +74,10 @@ public struct StoredReport: Sendable, Hashable {
     public var spokenWords: [String: [RecognizedWord]]
     public var createdAt: Date
     public var updatedAt: Date
+    /// Who signed it preliminary (a resident, or an attending signing as preliminary), and when.
+    public var preliminaryBy: String?
+    public var preliminaryAt: Date?
+    /// Who signed it final, and when.
     public var signedBy: String?
     public var signedAt: Date?
     /// Seconds of dictation audio kept for this report.
@@ -86,10 +91,21 @@ public struct StoredReport: Sendable, Hashable {
             order: order,
             status: status,
             sections: sections,
-            signedBy: signedBy,
-            statusChangedAt: signedAt ?? updatedAt,
+            signedBy: signedBy ?? preliminaryBy,
+            statusChangedAt: statusChangedAt,
             observedAt: createdAt
         )
+    }
+}
+
+extension StoredReport {
+    /// When the report last changed status.
+    var statusChangedAt: Date {
+        switch status {
+        case .final: signedAt ?? updatedAt
+        case .preliminary: preliminaryAt ?? updatedAt
+        default: updatedAt
+        }
     }
 }
 

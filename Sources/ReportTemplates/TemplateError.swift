@@ -44,7 +44,15 @@ public struct TemplateError: Error, Hashable, CustomStringConvertible {
     public static let unreadableFile = TemplateError(.unreadableFile, "the template file could not be read")
 
     static func notHTML(_ reason: String) -> TemplateError { TemplateError(.notHTML, reason) }
-    static func noSections(_ reason: String) -> TemplateError { TemplateError(.noSections, reason) }
+    static func noSections(_ reason: String, line: Int? = nil) -> TemplateError {
+        TemplateError(.noSections, reason, line: line)
+    }
+    static func missingTitle(line: Int) -> TemplateError {
+        TemplateError(.missingTitle, missingTitle.reason, line: line)
+    }
+    static func missingIdentifier(line: Int) -> TemplateError {
+        TemplateError(.missingIdentifier, missingIdentifier.reason + " (a <meta name=\"dcterms.identifier\">)", line: line)
+    }
     static func unnamedSection(line: Int, detail: String) -> TemplateError {
         TemplateError(.unnamedSection, "a <section> has no data-section-name (\(detail))", line: line)
     }

@@ -29,6 +29,10 @@ public struct TemplateField: Sendable, Hashable {
     public var declaredType: String?
     /// `data-field-units`, e.g. `mm`.
     public var units: String?
+    /// The `min` attribute of a number field: the smallest value allowed.
+    public var minimum: Double?
+    /// The `max` attribute of a number field: the largest value allowed.
+    public var maximum: Double?
     /// The default value: `value`, the `<textarea>`/`<p>` text, the selected option text, or `checked`.
     public var defaultValue: String?
     /// Options of a selection field, in order.
@@ -59,7 +63,9 @@ public struct TemplateField: Sendable, Hashable {
         isRequired: Bool = false,
         signatureLatitude: SignatureLatitude? = nil,
         codes: [TemplateCode] = [],
-        line: Int = 0
+        line: Int = 0,
+        minimum: Double? = nil,
+        maximum: Double? = nil
     ) {
         self.id = id
         self.name = name
@@ -75,6 +81,21 @@ public struct TemplateField: Sendable, Hashable {
         self.signatureLatitude = signatureLatitude
         self.codes = codes
         self.line = line
+        self.minimum = minimum
+        self.maximum = maximum
+    }
+
+    /// The merge field the RIS order fills, when ``isMergeField`` is set and the identifier is one RadScribe knows.
+    public var mergeField: MergeField? {
+        guard isMergeField, let mergeIdentifier else { return nil }
+        return MergeField(identifier: mergeIdentifier)
+    }
+
+    /// Whether `value` is within the field's `min`/`max` (an open end allows anything on that side).
+    public func allows(_ value: Double) -> Bool {
+        if let minimum, value < minimum { return false }
+        if let maximum, value > maximum { return false }
+        return true
     }
 
     /// The line this field contributes to its section's normal text, nil when it has no default.

@@ -67,10 +67,10 @@ struct TemplateParser {
             notes.append("no dcterms.title meta element; the <title> element was used")
             title = titleElement
         } else {
-            throw TemplateError.missingTitle
+            throw TemplateError.missingTitle(line: Self.headLine(root))
         }
         guard let identifier = metadataValues["identifier"]?.first, !identifier.isEmpty else {
-            throw TemplateError.missingIdentifier
+            throw TemplateError.missingIdentifier(line: Self.headLine(root))
         }
         let type = metadataValues["type"]?.first
         if type != "IMAGE_REPORT_TEMPLATE" {
@@ -89,7 +89,7 @@ struct TemplateParser {
         let body = root.firstDescendant(named: "body") ?? root
         let sectionElements = Self.topLevelSections(in: body)
         guard !sectionElements.isEmpty else {
-            throw TemplateError.noSections("the template body has no <section> elements")
+            throw TemplateError.noSections("the template body has no <section> elements", line: body.line)
         }
         var sections = try sectionElements.map { try parseSection($0) }
         disambiguateKeys(&sections)
@@ -115,6 +115,12 @@ struct TemplateParser {
     }
 
     // MARK: - Head
+
+    /// The line of `<head>` (where the missing metadata belongs), else 1.
+    private static func headLine(_ root: HTMLNode) -> Int {
+        let line = root.firstDescendant(named: "head")?.line ?? 0
+        return line > 0 ? line : 1
+    }
 
     private func readMetadata(_ root: HTMLNode) -> [String: [String]] {
         var values: [String: [String]] = [:]
@@ -270,7 +276,35 @@ struct TemplateParser {
         }
         decorate(&field, from: element)
         field.kind = declaredKind(field.declaredType) ?? kind
+        if field.kind == .number { readRange(of: &field, from: element) }
         return field
+    }
+
+    /// Reads `min`/`max` of a number field and notes values that are not numbers or defaults out of range.
+    private mutating func readRange(of field: inout TemplateField, from element: HTMLNode) {
+        func number(_ attribute: String) -> Double? {
+            guard let text = element.attribute(attribute)?.collapsingWhitespace, !text.isEmpty else { return nil }
+            guard let value = Double(text), value.isFinite else {
+                notes.append("line \(element.line): \(attribute)='\(text)' of a number field is not a number; ignored")
+                return nil
+            }
+            return value
+        }
+        field.minimum = number("min")
+        field.maximum = number("max")
+        if let minimum = field.minimum, let maximum = field.maximum, minimum > maximum {
+            notes.append("line \(element.line): number field min \(minimum) is above max \(maximum); range ignored")
+            field.minimum = nil
+            field.maximum = nil
+        }
+        guard let text = field.defaultValue, !text.isEmpty else { return }
+        if let value = Double(text) {
+            if !field.allows(value) {
+                notes.append("line \(element.line): default \(text) of a number field is outside its allowed range")
+            }
+        } else {
+            notes.append("line \(element.line): default '\(text)' of a number field is not a number")
+        }
     }
 
     private mutating func selectField(_ element: HTMLNode) -> TemplateField {
@@ -318,7 +352,12 @@ struct TemplateParser {
         }
         field.units = element.attribute("data-field-units")?.collapsingWhitespace
         field.isMergeField = element.attribute("data-field-merge-flag")?.lowercased() == "true"
-        field.mergeIdentifier = element.attribute("data-field-merge-identifier")
+        field.mergeIdentifier = element.attribute("data-field-merge-identifier")?.collapsingWhitespace
+        if field.isMergeField, let identifier = field.mergeIdentifier, MergeField(identifier: identifier) == nil {
+            notes.append(
+                "line \(element.line): merge identifier '\(identifier)' is not one the order fills; the field is left empty"
+            )
+        }
         field.isRequired =
             element.attribute("data-field-required")?.lowercased() == "true" || element.hasAttribute("required")
         field.signatureLatitude = signatureLatitude(

@@ -33,6 +33,28 @@ final class PocketSphinxDecoder {
         cmd_ln_free_r(config)
     }
 
+    /// The name of the search the decoder was configured with (the n-gram language model).
+    lazy var defaultSearch: String = ps_get_search(decoder).map { String(cString: $0) } ?? "_default"
+
+    /// Adds (or replaces) a named JSGF grammar search; every grammar word must be in the dictionary.
+    func setGrammar(named name: String, jsgf: String) throws(RecognitionError) {
+        _ = defaultSearch  // remember the LM search's name before any other search exists
+        try check(ps_set_jsgf_string(decoder, name, jsgf), "ps_set_jsgf_string(\(name))")
+    }
+
+    /// Activates a named search. Only between utterances: PocketSphinx refuses mid-utterance.
+    func setSearch(_ name: String) throws(RecognitionError) {
+        _ = defaultSearch
+        try check(ps_set_search(decoder, name), "ps_set_search(\(name))")
+    }
+
+    /// Whether the pronunciation dictionary has the word.
+    func hasWord(_ word: String) -> Bool {
+        guard let pronunciation = ps_lookup_word(decoder, word) else { return false }
+        free(pronunciation)
+        return true
+    }
+
     /// Restarts frame numbering: word times count from here.
     func startStream() throws(RecognitionError) {
         try check(ps_start_stream(decoder), "ps_start_stream")
@@ -83,7 +105,8 @@ final class PocketSphinxDecoder {
 
     /// Drops silence and filler tokens and pronunciation-variant suffixes: `left(2)` → `left`.
     static func spokenWord(_ token: String) -> String? {
-        if token.hasPrefix("<") || token.hasPrefix("[") || token.hasPrefix("++") { return nil }
+        // "(NULL)" marks a grammar's empty transitions (optional items of a JSGF search).
+        if token.hasPrefix("<") || token.hasPrefix("[") || token.hasPrefix("++") || token.hasPrefix("(") { return nil }
         let base = token.split(separator: "(", maxSplits: 1).first.map(String.init) ?? token
         // Multi-word dictionary entries are joined with underscores ("new_paragraph").
         let text = base.replacingOccurrences(of: "_", with: " ").lowercased()

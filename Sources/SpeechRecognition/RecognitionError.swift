@@ -4,6 +4,8 @@ public struct RecognitionError: Error, Sendable, Hashable, CustomStringConvertib
         case modelMissing
         case configurationRejected
         case decoderFailed
+        case grammarWordsMissing
+        case unknownSearch
     }
 
     private let code: Code
@@ -29,6 +31,19 @@ public struct RecognitionError: Error, Sendable, Hashable, CustomStringConvertib
 
     public static func decoderFailed(_ operation: String, code: Int32) -> RecognitionError {
         RecognitionError(.decoderFailed, "PocketSphinx \(operation) failed (code \(code))")
+    }
+
+    /// A grammar uses words the pronunciation dictionary lacks (PocketSphinx would refuse it with -1).
+    public static func grammarWordsMissing(_ grammar: String, words: [String], dictionary: String) -> RecognitionError {
+        RecognitionError(
+            .grammarWordsMissing,
+            "grammar \(grammar) uses \(words.count) word(s) missing from \(dictionary): \(words.joined(separator: ", ")); "
+                + "add them to the corpus and run `bash scripts/build-language-model.sh`"
+        )
+    }
+
+    public static func unknownSearch(_ name: String) -> RecognitionError {
+        RecognitionError(.unknownSearch, "no search named \(name); add its grammar first")
     }
 
     public static func == (lhs: RecognitionError, rhs: RecognitionError) -> Bool { lhs.code == rhs.code }

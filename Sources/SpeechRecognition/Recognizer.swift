@@ -12,16 +12,82 @@ public final class Recognizer {
     static let chunkSize = 2_048
 
     private let decoder: PocketSphinxDecoder
+    private let dictionaryPath: String
     private var utteranceOpen = false
     private var heardSpeech = false
     private var processedSamples = 0
     private var finished: [Utterance] = []
+    private var grammars: Set<String> = []
+    private var activeSearch: String?
+    private var pendingSearch: String??
+    /// Asked after each utterance for the search of the next one: a grammar name, or nil for the language model.
+    ///
+    /// The dictation session sets this so that a cursor on a selection or number field constrains recognition
+    /// to that field's grammar. The switch happens between utterances, where PocketSphinx allows it.
+    public var searchAfterUtterance: ((Utterance) -> String?)?
     /// Seconds from the decoder noticing end of speech to the final words, one per utterance in the transcript.
     public private(set) var finalizationLatencies: [Double] = []
 
     /// Loads the models. Takes tens of milliseconds with a domain dictionary, about a second with all of CMUdict.
     public init(configuration: RecognizerConfiguration) throws {
         decoder = try PocketSphinxDecoder(configuration)
+        dictionaryPath = configuration.dictionary.path
+    }
+
+    /// Adds a JSGF grammar as a named search, after checking every word is in the dictionary.
+    /// - Throws: ``RecognitionError/grammarWordsMissing(_:words:dictionary:)`` naming the missing words.
+    public func addGrammar(named name: String, jsgf: String) throws {
+        let missing = Self.grammarWords(jsgf).filter { !decoder.hasWord($0) }.sorted()
+        guard missing.isEmpty else {
+            throw RecognitionError.grammarWordsMissing(name, words: missing, dictionary: dictionaryPath)
+        }
+        try decoder.setGrammar(named: name, jsgf: jsgf)
+        grammars.insert(name)
+    }
+
+    /// The names of the grammars added so far.
+    public var grammarNames: Set<String> { grammars }
+
+    /// The active search: a grammar name, or nil for the language model.
+    public var currentSearch: String? { pendingSearch ?? activeSearch }
+
+    /// Recognizes the next utterance with a grammar (by name) or the language model (nil).
+    ///
+    /// Takes effect at once between utterances; when speech is under way, from the next utterance.
+    public func useSearch(_ name: String?) throws {
+        if let name, !grammars.contains(name) { throw RecognitionError.unknownSearch(name) }
+        if utteranceOpen && !heardSpeech {
+            // Nothing decoded yet in the open utterance: close it, switch, reopen.
+            try decoder.endUtterance()
+            try switchSearch(to: name)
+            try decoder.startUtterance()
+        } else if utteranceOpen {
+            pendingSearch = .some(name)
+        } else {
+            try switchSearch(to: name)
+        }
+    }
+
+    private func switchSearch(to name: String?) throws {
+        pendingSearch = nil
+        guard name != activeSearch else { return }
+        try decoder.setSearch(name ?? decoder.defaultSearch)
+        activeSearch = name
+    }
+
+    /// Words of a JSGF grammar's rule bodies (tokens that are not rule names or operators).
+    static func grammarWords(_ jsgf: String) -> Set<String> {
+        var words = Set<String>()
+        for line in jsgf.split(whereSeparator: \.isNewline) {
+            let text = line.trimmingCharacters(in: .whitespaces)
+            guard !text.hasPrefix("#"), !text.hasPrefix("grammar"), !text.hasPrefix("//"), let equals = text.firstIndex(of: "=")
+            else { continue }
+            for token in text[text.index(after: equals)...].split(whereSeparator: { " \t|[]()*+;".contains($0) })
+            where !token.hasPrefix("<") && !token.hasPrefix("/") {
+                words.insert(String(token))
+            }
+        }
+        return words
     }
 
     /// Decodes a whole recording.
@@ -63,6 +129,7 @@ public final class Recognizer {
             if speaking { heardSpeech = true }
             if heardSpeech && !speaking {
                 try closeUtterance()
+                try selectNextSearch()
                 try decoder.startUtterance()
                 utteranceOpen = true
             }
@@ -89,8 +156,24 @@ public final class Recognizer {
                 utteranceOpen = false
             }
         }
+        // The owner sees the last utterance too; the switch it asks for applies to the next stream.
+        try selectNextSearch()
         return Transcript(utterances: finished, audioDuration: streamDuration)
     }
+
+    /// Between utterances: apply a pending switch, or ask ``searchAfterUtterance``.
+    private func selectNextSearch() throws {
+        if let searchAfterUtterance, let last = finished.last, finishedSinceAsked {
+            finishedSinceAsked = false
+            let wanted = searchAfterUtterance(last)
+            if let wanted, !grammars.contains(wanted) { throw RecognitionError.unknownSearch(wanted) }
+            try switchSearch(to: wanted)
+        } else if let pendingSearch {
+            try switchSearch(to: pendingSearch)
+        }
+    }
+
+    private var finishedSinceAsked = false
 
     private func closeUtterance() throws {
         let started = ContinuousClock.now
@@ -101,6 +184,7 @@ public final class Recognizer {
         let elapsed = ContinuousClock.now - started
         guard let first = words.first, let last = words.last else { return }
         finished.append(Utterance(words: words, start: first.start, end: last.end))
+        finishedSinceAsked = true
         finalizationLatencies.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 }

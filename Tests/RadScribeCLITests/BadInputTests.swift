@@ -15,6 +15,8 @@ struct BadInputTests {
             .write(to: script, atomically: true, encoding: .utf8)
         let made = try cli.run(["dictate", "--accession", "GOOD1", "--template", Self.template, "--script", script.path])
         #expect(made.exitCode == 0, "\(made.stderr)")
+        let user = try cli.run(["user", "add", "drsmith", "--role", "radiologist"])
+        #expect(user.exitCode == 0, "\(user.stderr)")
         return cli
     }
 
@@ -75,6 +77,33 @@ struct BadInputTests {
         let first = try cli.run(["report", "sign", "GOOD1", "--as", "drsmith"])
         #expect(first.exitCode == 0, "\(first.stderr)")
         try expectRefused(cli, ["report", "sign", "GOOD1", "--as", "drsmith"], exitCode: 1, mentioning: "already final")
+    }
+
+    @Test("users are held to their roles; unknown users, duplicates and illegal transitions are refused")
+    func rolesAndTransitions() throws {
+        let cli = try harnessWithDraft()
+        #expect(try cli.run(["user", "add", "tina", "--role", "transcriptionist"]).exitCode == 0)
+        try expectRefused(cli, ["report", "sign", "GOOD1", "--as", "tina"], exitCode: 77, mentioning: "transcriptionist")
+        try expectRefused(cli, ["report", "sign", "GOOD1", "--as", "ghost"], exitCode: 66, mentioning: "no user named 'ghost'")
+        try expectRefused(cli, ["report", "cancel", "GOOD1", "--as", "tina"], exitCode: 77, mentioning: "may not")
+        try expectRefused(cli, ["user", "add", "drsmith", "--role", "resident"], exitCode: 1, mentioning: "already exists")
+        let badRole = try cli.run(["user", "add", "x", "--role", "wizard"])
+        #expect(badRole.exitCode == 64 && badRole.stderr.contains("wizard"), "\(badRole.stderr)")
+        try expectRefused(
+            cli, ["order", "add", "--accession", "GOOD1", "--mrn", "M", "--patient-name", "A^B", "--procedure-code", "P",
+                  "--procedure-name", "P", "--modality", "CR"],
+            exitCode: 1, mentioning: "already exists"
+        )
+        try expectRefused(cli, ["restore", "/nonexistent/backup.sqlite"], exitCode: 65, mentioning: "no backup file")
+
+        #expect(try cli.run(["report", "sign", "GOOD1", "--as", "drsmith"]).exitCode == 0)
+        try expectRefused(
+            cli, ["report", "edit", "GOOD1", "--section", "findings", "--text", "Changed.", "--as", "drsmith"],
+            exitCode: 1, mentioning: "addendum or a correction"
+        )
+        try expectRefused(
+            cli, ["report", "addendum", "GOOD1", "--text", "More.", "--as", "tina"], exitCode: 77, mentioning: "addendum"
+        )
     }
 
     @Test("a missing ALSA device")

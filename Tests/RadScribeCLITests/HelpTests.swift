@@ -5,7 +5,10 @@ import TestSupport
 struct HelpTests {
     @Test("--help works on every command", arguments: [
         [], ["transcribe"], ["dictate"], ["report"], ["report", "show"], ["report", "sign"], ["hl7"], ["hl7", "oru"],
-        ["template"], ["template", "list"], ["serve"],
+        ["template"], ["template", "list"], ["serve"], ["report", "history"], ["report", "edit"],
+        ["report", "send-for-correction"], ["report", "addendum"], ["report", "correct"], ["report", "cancel"],
+        ["report", "search"], ["user", "add"], ["user", "list"], ["order", "add"], ["worklist"], ["stats"],
+        ["backup"], ["restore"],
     ])
     func help(command: [String]) throws {
         let result = try ProcessRunner.radscribe(command + ["--help"])

@@ -20,6 +20,8 @@ struct SignAndORUTests {
         let draftOBR = try #require(draftSegments.first { $0.hasPrefix("OBR|") }).split(separator: "|", omittingEmptySubsequences: false)
         #expect(draftOBR[25] == "P")
 
+        let user = try cli.run(["user", "add", "drsmith", "--role", "radiologist"])
+        #expect(user.exitCode == 0, "\(user.stderr)")
         let signed = try cli.run(["report", "sign", "ORU1", "--as", "drsmith"])
         #expect(signed.exitCode == 0, "\(signed.stderr)")
         let oru = try cli.run(["hl7", "oru", "ORU1"])

@@ -38,6 +38,8 @@ struct ReportDatabaseTests {
     private func openWithTemplate() throws -> ReportDatabase {
         let database = try ReportDatabase(path: path)
         try database.storeTemplate(slug: "chest", identifier: "urn:t:chest", title: "Chest", html: "<html>v1</html>")
+        try database.addUser(name: "drsmith", role: .radiologist, password: nil)
+        try database.addUser(name: "drother", role: .radiologist, password: nil)
         return database
     }
 
@@ -68,6 +70,10 @@ struct ReportDatabaseTests {
         #expect(second.report.sections.first?.text == "Second.")
         let counts = try database.rowCounts()
         #expect(counts["orders"] == 1 && counts["reports"] == 1 && counts["report_versions"] == 2)
+        let history = try database.history(accession: "ACC1001", by: "drsmith")
+        #expect(history.map(\.number) == [1, 2])
+        #expect(history[1].diff == "~ [-First.-]{+Second.+}")
+        #expect(history[1].source == "recognizer" && history[1].author == "drjones")
     }
 
     @Test("signing makes the report final once; a second signature is refused and changes nothing")

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import RadScribeCore
+import ReportStore
+
+struct OrderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "order",
+        abstract: "Place orders by hand (the RIS places them over HL7).",
+        subcommands: [Add.self]
+    )
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add an order; its report is scheduled and appears on the worklist."
+        )
+
+        @Option(help: "Accession number.")
+        var accession: String
+
+        @Option(help: "Patient's medical record number.")
+        var mrn: String
+
+        @Option(help: "Patient's name as FAMILY^GIVEN.")
+        var patientName: String
+
+        @Option(help: "Patient's birth date, YYYYMMDD.")
+        var birthDate: String = ""
+
+        @Option(help: "Patient's sex: F, M, O or U.")
+        var sex: String = "U"
+
+        @Option(help: "Procedure code.")
+        var procedureCode: String
+
+        @Option(help: "Procedure name.")
+        var procedureName: String
+
+        @Option(help: "Modality, e.g. CR, CT, MR, US.")
+        var modality: String
+
+        @Option(help: "Ordering physician.")
+        var orderingPhysician: String = ""
+
+        @Option(help: "STAT, URGENT or ROUTINE.")
+        var priority: OrderPriority = .routine
+
+        @Option(help: "Reason for the exam.")
+        var reason: String = ""
+
+        @Option(help: "Scheduled time, ISO 8601 (2026-11-29T14:30:00Z).")
+        var scheduled: String?
+
+        @Option(help: "The radiologist assigned to read it (a user name).")
+        var assign: String?
+
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            if let scheduled, Self.parseTime(scheduled) == nil {
+                throw ValidationError("--scheduled needs an ISO 8601 time such as 2026-11-29T14:30:00Z")
+            }
+            if AdministrativeSex(rawValue: sex.uppercased()) == nil {
+                throw ValidationError("--sex must be F, M, O or U")
+            }
+            if !birthDate.isEmpty, birthDate.count != 8 || !birthDate.allSatisfy(\.isNumber) {
+                throw ValidationError("--birth-date must be YYYYMMDD")
+            }
+            if accession.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw ValidationError("--accession must not be empty")
+            }
+        }
+
+        static func parseTime(_ text: String) -> Date? {
+            let formatter = ISO8601DateFormatter()
+            if let date = formatter.date(from: text) { return date }
+            formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withDashSeparatorInDate]
+            return formatter.date(from: text)
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let parts = patientName.split(separator: "^", omittingEmptySubsequences: false).map(String.init)
+                let order = ImagingOrder(
+                    accession: accession,
+                    placerOrderNumber: accession,
+                    fillerOrderNumber: accession,
+                    patient: Patient(
+                        mrn: mrn, familyName: parts.first ?? "", givenName: parts.count > 1 ? parts[1] : "",
+                        birthDate: birthDate, sex: AdministrativeSex(rawValue: sex.uppercased()) ?? .unknown
+                    ),
+                    procedureCode: procedureCode,
+                    procedureName: procedureName,
+                    procedureCodingSystem: "L",
+                    modality: modality.uppercased(),
+                    orderingPhysician: orderingPhysician,
+                    reasonForExam: reason,
+                    priority: priority,
+                    scheduledAt: scheduled.flatMap(Self.parseTime),
+                    assignedRadiologist: assign
+                )
+                try database.open().addOrder(order, source: "manual")
+                Console.write("added order \(accession) (\(priority.rawValue), \(modality.uppercased()))\n")
+            }
+        }
+    }
+}
+
+extension OrderPriority: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.uppercased()) }
+}
