@@ -1,3 +1,4 @@
+import Foundation
 import RadScribeCore
 import ReportTemplates
 
@@ -448,10 +449,21 @@ public struct DictationSession: Sendable {
             if !sectionWords.isEmpty { words[key] = sectionWords }
             let touched = !lines.isEmpty || state.sectionWords[key] != nil
                 || fillableFields(in: key).contains { state.fields[Self.key(of: $0)] != nil }
-            sections[position].text = touched ? lines.joined(separator: "\n") : initialSections[position].text
+            let body = touched ? lines : [initialSections[position].text]
+            sections[position].text = (mergedLines(in: key) + body).filter { !$0.isEmpty }.joined(separator: "\n")
         }
         spokenWords = words
         fieldValues = values
+    }
+
+    /// Values the order filled into the section's merge fields (reason for exam, procedure, …), as printed lines.
+    private func mergedLines(in key: String) -> [String] {
+        guard let section = template?.section(forKey: key) else { return [] }
+        return section.allFields.filter(\.isMergeField).compactMap { field in
+            guard let value = field.defaultValue?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+            if let label = field.label, !label.isEmpty { return "\(label): \(value)" }
+            return value
+        }
     }
 
     private func fieldText(_ value: FieldValue, field: TemplateField) -> String {

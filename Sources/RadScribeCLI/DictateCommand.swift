@@ -96,7 +96,12 @@ struct DictateCommand: ParsableCommand {
                     exitCode: ExitStatus.refused
                 )
             }
-            let reportTemplate = try BundledTemplates.parse(storedTemplate)
+            let blankTemplate = try BundledTemplates.parse(storedTemplate)
+            let newOrder = order.order(accession: accession, template: blankTemplate)
+            // Merge fields (reason for exam, procedure, exam date, …) come from the order the RIS sent.
+            let reportTemplate = blankTemplate.fillingMergeFields(
+                from: try store.order(accession: accession) ?? newOrder, examDate: Date()
+            )
 
             let session = DictationSessionBox(DictationSession(template: reportTemplate))
             let captured = try capture(into: session, template: reportTemplate)
@@ -113,7 +118,7 @@ struct DictateCommand: ParsableCommand {
                     },
                     author: author,
                     source: captured.source,
-                    orderIfNew: order.order(accession: accession, template: reportTemplate)
+                    orderIfNew: newOrder
                 )
             )
             if receipt.createdOrder {
