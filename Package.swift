@@ -30,6 +30,7 @@ let package = Package(
         ),
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CEspeak", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
 
         // Domain types shared by every stage; no dependencies.
         .target(name: "RadScribeCore", swiftSettings: swiftSettings),
@@ -42,6 +43,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "ReportTemplates", dependencies: ["CLibXML2", "RadScribeCore"], swiftSettings: swiftSettings),
+        // Pronunciations for words added at runtime: espeak-ng IPA → CMU phones, checked against the acoustic model.
+        .target(name: "Pronunciation", dependencies: ["CEspeak"], swiftSettings: swiftSettings),
         .target(name: "Dictation", dependencies: ["RadScribeCore", "ReportTemplates"], swiftSettings: swiftSettings),
         .target(name: "ReportChecks", dependencies: ["RadScribeCore", "ReportTemplates"], swiftSettings: swiftSettings),
         .target(
@@ -54,6 +57,25 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "HL7", dependencies: ["RadScribeCore"], swiftSettings: swiftSettings),
+        // Inbound ORM/OMI orders applied to the worklist, ACKs, peer allow-list (no networking).
+        .target(
+            name: "HL7Inbound",
+            dependencies: ["HL7", "ReportStore", "RadScribeCore"],
+            swiftSettings: swiftSettings
+        ),
+        // MLLP framing, client and the outbox delivery service (SwiftNIO).
+        .target(
+            name: "MLLP",
+            dependencies: [
+                "RadScribeCore", "HL7", "ReportStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Ontology",
             dependencies: ["RadScribeCore", .product(name: "GRDB", package: "GRDB.swift")],
@@ -75,9 +97,11 @@ let package = Package(
             name: "RadScribeCLI",
             dependencies: [
                 "RadScribeCore", "AudioCapture", "SpeechRecognition", "ReportTemplates", "Dictation", "ReportChecks",
-                "ReportStore", "HL7", "RadScribeServer", "Ontology",
+                "ReportStore", "HL7", "HL7Inbound", "RadScribeServer", "Ontology", "MLLP", "Pronunciation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -106,9 +130,32 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "PronunciationTests",
+            dependencies: ["Pronunciation", "SpeechRecognition", "AudioCapture", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "ReportChecksTests", dependencies: ["ReportChecks", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ReportStoreTests", dependencies: ["ReportStore", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "HL7Tests", dependencies: ["HL7", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MLLPTests",
+            dependencies: [
+                "MLLP", "HL7", "ReportStore", "TestSupport",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HL7Tests",
+            dependencies: ["HL7", "TestSupport"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HL7InboundTests",
+            dependencies: ["HL7Inbound", "HL7", "ReportStore", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "OntologyTests",
             dependencies: ["Ontology", "ReportStore", "TestSupport"],

@@ -484,11 +484,13 @@ def _parse_json_stream(text: str) -> list:
     return docs
 
 
-def run_radscribe(binary: Path, voice: str, items: list[Item], timeout: float, want_json: bool) -> SystemRun:
-    res = SystemRun("radscribe", voice)
+def run_radscribe(binary: Path, voice: str, items: list[Item], timeout: float, want_json: bool,
+                  profile_args: list[str] | None = None) -> SystemRun:
+    res = SystemRun("radscribe+profile" if profile_args else "radscribe", voice)
     files = [str(it.wav) for it in items]
-    log(f"  radscribe {voice}: transcribing {len(files)} files in one process")
-    r = run_measured([str(binary), "transcribe", "--spoken", *files], timeout)
+    profile_args = profile_args or []
+    log(f"  {res.system} {voice}: transcribing {len(files)} files in one process")
+    r = run_measured([str(binary), "transcribe", "--spoken", *profile_args, *files], timeout)
     res.cpu, res.maxrss_kb, res.processes = r.cpu, r.maxrss_kb, 1
     if r.returncode != 0:
         raise BenchError(f"radscribe transcribe --spoken failed for {voice} (exit {r.returncode}):\n{r.stderr.strip()[-2000:]}")
@@ -502,7 +504,7 @@ def run_radscribe(binary: Path, voice: str, items: list[Item], timeout: float, w
     total_s = sum(it.seconds for it in items)
     log(f"  radscribe {voice}: cpu {r.cpu:.1f}s rtf {r.cpu / total_s:.3f} rss {r.maxrss_kb / 1024:.0f} MB")
     if want_json:
-        j = run_measured([str(binary), "transcribe", "--json", *files], timeout)
+        j = run_measured([str(binary), "transcribe", "--json", *profile_args, *files], timeout)
         if j.returncode != 0:
             res.failures.append(f"transcribe --json exited {j.returncode}: {j.stderr.strip()[-300:]}")
         else:
@@ -660,6 +662,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=3600, help="timeout per recognizer process, seconds (default: %(default)s)")
     ap.add_argument("--verbose-alignments", action="store_true", help="print each file's alignment")
     ap.add_argument("--self-test", action="store_true", help="run the alignment self-test and exit 0/1")
+    ap.add_argument("--profile", help="also run RadScribe with this speaker profile (`radscribe profile enroll USER`), as system radscribe+profile")
+    ap.add_argument("--profiles-dir", help="speaker profiles folder passed to radscribe (default: its own)")
     a = ap.parse_args(argv)
 
     if a.self_test:
@@ -700,6 +704,9 @@ def main(argv: list[str] | None = None) -> int:
             runs = []
             if binary:
                 runs.append(run_radscribe(binary, voice, its, a.timeout, not a.no_json))
+                if a.profile:
+                    extra = ["--profile", a.profile] + (["--profiles-dir", a.profiles_dir] if a.profiles_dir else [])
+                    runs.append(run_radscribe(binary, voice, its, a.timeout, not a.no_json, extra))
             if not a.no_baseline:
                 runs.append(run_baseline(voice, its, a.model, max(1, a.jobs), a.timeout))
             for r in runs:
@@ -713,7 +720,7 @@ def main(argv: list[str] | None = None) -> int:
                         print(f"--- {r.system} {voice} {it.name}\n{align(it.ref, r.hyps.get(it.name, [])).pretty()}", file=sys.stderr)
 
         # Order rows: main voices, then pooled, then unreliable voices separately.
-        systems = [s for s in ("radscribe", "pocketsphinx") if any(r["system"] == s for r in rows)]
+        systems = [s for s in ("radscribe", "radscribe+profile", "pocketsphinx") if any(r["system"] == s for r in rows)]
         main_rows, weak_rows = [], []
         for s in systems:
             mine = [r for r in rows if r["system"] == s]

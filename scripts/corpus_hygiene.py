@@ -2,7 +2,7 @@
 """Test-set hygiene for the RadScribe language-model corpus.
 
 A corpus line is removed when it equals, or contains (on word boundaries), any full sentence of
-any benchmark dictation (Benchmarks/dictations/*.txt) or test fixture (Tests/**/Fixtures/**/*.txt).
+any benchmark or development dictation (Benchmarks/dictations/*.txt, Benchmarks/dev/*.txt) or test fixture (Tests/**/Fixtures/**/*.txt).
 Sentences are the pieces of those files split on the spoken word "period" (and on line breaks);
 written-form files (digits, punctuation) are converted to spoken form first. Pieces shorter than
 MIN_WORDS words are not used as keys: bare voice commands ("next field") and stock phrases that
@@ -29,6 +29,7 @@ MIN_WORDS = 6
 
 def heldout_files(root: Path = ROOT) -> list[Path]:
     files = sorted((root / "Benchmarks" / "dictations").glob("*.txt"))
+    files += sorted((root / "Benchmarks" / "dev").glob("*.txt"))
     files += sorted(p for p in (root / "Tests").glob("**/Fixtures/**/*.txt"))
     return files
 

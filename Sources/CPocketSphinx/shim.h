@@ -4,4 +4,5 @@
 #include <sphinxbase/cmd_ln.h>
 #include <sphinxbase/logmath.h>
 #include <sphinxbase/err.h>
+#include <sphinxbase/ngram_model.h>
 #endif

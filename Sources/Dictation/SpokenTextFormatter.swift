@@ -1,158 +1,144 @@
 import Foundation
 
 /// Turns spoken-form words into written report text: spoken punctuation, sentence capitals, numbers
-/// with units ("two point five centimeters" → "2.5 cm", "three by four millimeters" → "3 x 4 mm").
+/// with units ("two point five centimeters" → "2.5 cm"), dimensions ("three by four by five centimeters" →
+/// "3 x 4 x 5 cm"), ranges ("two to three millimeters" → "2-3 mm"), vertebral levels ("c five six" → "C5-C6"),
+/// dates ("march third twenty twenty four" → "March 3, 2024"), abbreviations ("m r i" → "MRI",
+/// "bi rads four" → "BI-RADS 4").
 ///
-/// Every word the radiologist said survives: a word that is not punctuation, number or unit is copied
-/// as spoken, so a negation such as "no" can never be dropped here.
+/// Every word the radiologist said survives: a word that is not punctuation, number, unit or part of an
+/// abbreviation is copied as spoken, so a negation such as "no" can never be dropped here.
+/// The spoken form itself (what `transcribe --spoken` prints and the benchmark compares) is left untouched;
+/// `scripts/spoken_text.py` maps written text back to it, and the tests check the round trip.
 public struct SpokenTextFormatter: Sendable {
     public init() {}
 
-    private static let punctuation: [String: String] = [
-        "period": ".", "full stop": ".", "comma": ",", "colon": ":", "semicolon": ";",
-        "question mark": "?", "hyphen": "-", "open paren": "(", "close paren": ")",
-        "new paragraph": "\n\n", "new line": "\n", "next line": "\n",
-    ]
-
-    private static let units: [String: String] = [
-        "millimeter": "mm", "millimeters": "mm", "centimeter": "cm", "centimeters": "cm",
-        "meter": "m", "meters": "m", "milliliter": "mL", "milliliters": "mL", "cc": "mL", "ccs": "mL",
-        "hounsfield units": "HU", "hounsfield unit": "HU", "percent": "%", "degrees": "°", "degree": "°",
-        "millimeters of mercury": "mmHg", "centimeters per second": "cm/s", "milligrams": "mg",
-        "milligram": "mg", "kilograms": "kg", "millisieverts": "mSv", "milligray": "mGy",
-    ]
-
-    private static let ones: [String: Int] = [
-        "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-        "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-        "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-    ]
-
-    private static let tens: [String: Int] = [
-        "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-        "ninety": 90,
-    ]
-
     /// Formats spoken words (as recognized, lowercase) into written text.
     public func format(_ spokenWords: [String]) -> String {
+        render(tokens(spokenWords))
+    }
+
+    enum Token: Equatable {
+        /// A word as spoken (its capitals kept).
+        case word(String)
+        case number(String)
+        case unit(String)
+        case punctuation(String)
+        /// Written text made from several spoken words (an abbreviation, a level, a date).
+        case written(String)
+        /// Punctuation written without spaces on either side ("-", "/").
+        case joiner(String)
+    }
+
+    func tokens(_ spokenWords: [String]) -> [Token] {
         var tokens: [Token] = []
         var index = 0
         let words = spokenWords.map { $0.lowercased() }
         while index < words.count {
-            if let (mark, used) = match(Self.punctuation, in: words, at: index) {
+            let afterNumber: Bool
+            switch tokens.last {
+            case .number: afterNumber = true
+            case .word("x"): afterNumber = tokens.count >= 2
+            default: afterNumber = false
+            }
+            if let (mark, used) = Self.match(Self.punctuation, in: words, at: index, longest: 2) {
                 tokens.append(.punctuation(mark))
                 index += used
-            } else if let (number, used) = parseNumber(words, at: index), !isPronounOne(words, at: index, used: used) {
+            } else if afterNumber, let (unit, used) = Self.match(Self.units, in: words, at: index, longest: 3) {
+                tokens.append(.unit(unit))
+                index += used
+            } else if let (date, used) = Self.date(words, at: index) ?? Self.slashDate(words, at: index) {
+                tokens.append(.written(date))
+                index += used
+            } else if let (level, used) = Self.vertebralLevel(words, at: index) {
+                tokens.append(.written(level))
+                index += used
+            } else if let (score, used) = scoringSystem(words, at: index) {
+                tokens.append(.written(score))
+                index += used
+            } else if let (abbreviation, used) = Self.match(Self.abbreviations, in: words, at: index),
+                !isArticleBeforeAbbreviation(words, at: index, used: used)
+            {
+                tokens.append(.written(abbreviation))
+                index += used
+            } else if let (number, used) = numberOrRange(words, at: index) {
                 tokens.append(.number(number))
                 index += used
-            } else if words[index] == "by", case .number = tokens.last, index + 1 < words.count,
-                parseNumber(words, at: index + 1) != nil
-            {
+            } else if words[index] == "by", afterNumber, SpokenNumbers.number(words, at: index + 1) != nil {
                 tokens.append(.word("x"))
                 index += 1
-            } else if case .number = tokens.last, let (unit, used) = match(Self.units, in: words, at: index) {
-                tokens.append(.unit(unit))
-                index += used
-            } else if case .word("x") = tokens.last, tokens.count >= 2, let (unit, used) = match(Self.units, in: words, at: index) {
-                tokens.append(.unit(unit))
-                index += used
+            } else if let joiner = Self.joiners[words[index]], !tokens.isEmpty, index + 1 < words.count {
+                tokens.append(.joiner(joiner))
+                index += 1
             } else {
                 // As spoken, keeping capitals a "cap"/"all caps" command put there.
                 tokens.append(.word(spokenWords[index]))
                 index += 1
             }
         }
-        return render(tokens)
+        return tokens
+    }
+
+    /// "a c t scan", "a c five six disc": the article "a" (or "i") before CT or C5-C6, not "AC".
+    private func isArticleBeforeAbbreviation(_ words: [String], at index: Int, used: Int) -> Bool {
+        guard ["a", "i"].contains(words[index]), used > 1 else { return false }
+        if Self.vertebralLevel(words, at: index + 1) != nil { return true }
+        if let (_, next) = Self.match(Self.abbreviations, in: words, at: index + 1), next > 1 { return true }
+        return scoringSystem(words, at: index + 1) != nil
+    }
+
+    /// A number, or a range of two ("two to three millimeters" → "2-3") when a unit follows it.
+    private func numberOrRange(_ words: [String], at index: Int) -> (String, Int)? {
+        guard let (number, used) = SpokenNumbers.number(words, at: index) else { return nil }
+        let next = index + used
+        if next < words.count, ["to", "through"].contains(words[next]),
+            let (upper, upperUsed) = SpokenNumbers.number(words, at: next + 1),
+            Self.match(Self.units, in: words, at: next + 1 + upperUsed, longest: 3) != nil
+        {
+            return ("\(number)-\(upper)", used + 1 + upperUsed)
+        }
+        if isPronounOne(words, at: index, used: used) { return nil }
+        return (number, used)
     }
 
     /// "one" on its own is usually a pronoun ("the larger one"); it is a number only before a unit or "by".
     private func isPronounOne(_ words: [String], at index: Int, used: Int) -> Bool {
         guard used == 1, words[index] == "one" else { return false }
         let next = index + 1 < words.count ? words[index + 1] : ""
-        return next != "by" && match(Self.units, in: words, at: index + 1) == nil
+        return next != "by" && Self.match(Self.units, in: words, at: index + 1, longest: 3) == nil
     }
 
-    private enum Token {
-        case word(String)
-        case number(String)
-        case unit(String)
-        case punctuation(String)
-    }
-
-    private func match(_ table: [String: String], in words: [String], at index: Int) -> (String, Int)? {
-        // Longest phrase first, so "millimeters of mercury" wins over "millimeters".
-        for length in stride(from: 3, through: 1, by: -1) where index + length <= words.count {
-            let phrase = words[index..<index + length].joined(separator: " ")
-            if let value = table[phrase] { return (value, length) }
+    /// "bi rads four" → "BI-RADS 4", "bi rads four a" → "BI-RADS 4A", "bi rads" alone → "BI-RADS".
+    private func scoringSystem(_ words: [String], at index: Int) -> (String, Int)? {
+        guard let (name, used) = Self.match(Self.scoringSystems, in: words, at: index, longest: 2) else { return nil }
+        var next = index + used
+        var written = name
+        if next < words.count, ["category", "score"].contains(words[next]), SpokenNumbers.cardinal(words, at: next + 1) != nil {
+            written += " " + words[next]
+            next += 1
         }
-        return nil
-    }
-
-    /// Parses a cardinal (up to 999,999) optionally followed by "point" and digits.
-    private func parseNumber(_ words: [String], at start: Int) -> (String, Int)? {
-        var index = start
-        guard let (whole, used) = parseCardinal(words, at: index) else {
-            // "point five" with no whole part.
-            if words[start] == "point", let (digits, used) = parseDigits(words, at: start + 1) {
-                return ("0.\(digits)", used + 1)
-            }
-            return nil
-        }
-        index += used
-        if index < words.count, words[index] == "point", let (digits, digitCount) = parseDigits(words, at: index + 1) {
-            return ("\(whole).\(digits)", index + 1 + digitCount - start)
-        }
-        return (String(whole), index - start)
-    }
-
-    private func parseDigits(_ words: [String], at start: Int) -> (String, Int)? {
-        var digits = ""
-        var index = start
-        while index < words.count, let value = Self.ones[words[index]], value < 10 {
-            digits += String(value)
-            index += 1
-        }
-        return digits.isEmpty ? nil : (digits, index - start)
-    }
-
-    private func parseCardinal(_ words: [String], at start: Int) -> (Int, Int)? {
-        var index = start
-        var total = 0
-        var current = 0
-        var sawAny = false
-        while index < words.count {
-            let word = words[index]
-            if word == "oh", !sawAny { break }  // "oh" alone is an exclamation, not zero
-            if let value = Self.ones[word] {
-                if sawAny, current % 10 != 0 || current == 0 && total == 0 && sawAny { break }
-                current += value
-            } else if let value = Self.tens[word] {
-                if sawAny, current % 100 != 0 { break }
-                current += value
-            } else if word == "hundred", sawAny, current > 0, current < 10 {
-                current *= 100
-            } else if word == "thousand", sawAny, current > 0 {
-                total += current * 1000
-                current = 0
-            } else if word == "and", sawAny, current >= 100, index + 1 < words.count,
-                Self.ones[words[index + 1]] != nil || Self.tens[words[index + 1]] != nil
+        if let category = SpokenNumbers.cardinal(words, at: next), category.0 <= 6 {
+            next += category.1
+            written += " \(category.0)"
+            if next < words.count, ["a", "b", "c"].contains(words[next]), category.0 == 4,
+                next + 1 == words.count || !SpokenNumbers.isNumberWord(words[next + 1])
             {
-                // "one hundred and five"
-            } else {
-                break
+                written += words[next].uppercased()
+                next += 1
             }
-            sawAny = true
-            index += 1
+            return (written, next - index)
         }
-        return sawAny ? (total + current, index - start) : nil
+        return (name, used)
     }
 
     private func render(_ tokens: [Token]) -> String {
         var output = ""
         var capitalizeNext = true
+        var glueNext = false
         for token in tokens {
             switch token {
             case .punctuation(let mark):
+                glueNext = false
                 if mark.hasPrefix("\n") {
                     while output.hasSuffix(" ") { output.removeLast() }
                     output += mark
@@ -162,12 +148,20 @@ public struct SpokenTextFormatter: Sendable {
                 } else {
                     while output.hasSuffix(" ") { output.removeLast() }
                     output += mark
-                    if [".", "?", ":"].contains(mark) { capitalizeNext = true }
+                    if [".", "?", "!", ":"].contains(mark) { capitalizeNext = true }
                 }
-            case .word(let word), .number(let word), .unit(let word):
+            case .joiner(let mark):
+                while output.hasSuffix(" ") { output.removeLast() }
+                output += mark
+                glueNext = true
+            case .unit(let unit) where ["%", "°"].contains(unit):
+                output += unit
+                capitalizeNext = false
+            case .word(let word), .number(let word), .unit(let word), .written(let word):
                 let text = capitalizeNext ? word.prefix(1).uppercased() + word.dropFirst() : word
                 capitalizeNext = false
-                appendSeparated(&output, text)
+                if glueNext { output += text } else { appendSeparated(&output, text) }
+                glueNext = false
             }
         }
         return output.trimmingCharacters(in: .whitespacesAndNewlines)

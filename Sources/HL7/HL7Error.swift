@@ -8,6 +8,7 @@ public struct HL7Error: Error, Sendable, Hashable, CustomStringConvertible {
         case invalidEncodingCharacters
         case invalidSegmentName
         case multipleMessages
+        case missingAcknowledgment
     }
 
     private let code: Code
@@ -30,6 +31,9 @@ public struct HL7Error: Error, Sendable, Hashable, CustomStringConvertible {
     /// A second MSH segment was found: the input holds more than one message.
     public static let multipleMessages = HL7Error(.multipleMessages)
 
+    /// The message has no MSA segment with a known acknowledgment code.
+    public static let missingAcknowledgment = HL7Error(.missingAcknowledgment)
+
     static func invalidSegmentName(at number: Int) -> HL7Error { HL7Error(.invalidSegmentName, segmentNumber: number) }
     static func multipleMessages(at number: Int) -> HL7Error { HL7Error(.multipleMessages, segmentNumber: number) }
 
@@ -44,6 +48,7 @@ public struct HL7Error: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidEncodingCharacters: text = "HL7 message declares invalid delimiters in MSH-1/MSH-2"
         case .invalidSegmentName: text = "HL7 segment has an invalid name"
         case .multipleMessages: text = "HL7 input holds more than one message (a second MSH segment)"
+        case .missingAcknowledgment: text = "HL7 message has no MSA segment with a known acknowledgment code"
         }
         guard let segmentNumber else { return text }
         return "\(text) (segment \(segmentNumber))"

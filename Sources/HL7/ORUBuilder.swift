@@ -11,12 +11,42 @@ import RadScribeCore
 /// share one OBX-3 code: 1, 2, …
 ///
 /// Sections without a LOINC code are coded locally as `key^Title^L` (table 0396 `L`, local general code), so the
-/// receiver still tells them apart.
+/// receiver still tells them apart; a section keyed `addendum` without a code is the addendum, `55107-7`. An addended
+/// report goes out as a correction (result status `C`, v2.5.1 has no addendum status) carrying that section.
+///
+/// With ``ObservationFormat/formattedText`` each OBX-5 is one FT value whose lines are joined with `\.br\`; rows
+/// are filled up to ``maxObservationLength`` at line boundaries (a longer line is cut into several rows).
+///
+/// Coded findings follow the narrative, each as a group of coded OBX rows sharing one OBX-4 sub-ID (see
+/// ``findingRows(_:number:status:observed:)`` for the codes and why presence is expressed as it is).
 ///
 /// Other choices: OBR-7 and every OBX-14 hold the exam time (`observedAt`), OBR-22 the status change; placer and
 /// filler numbers are echoed as one escaped text value each (EI.1); OBR-32 names the signer as `ID&&&&&&` whenever
 /// `signedBy` is set. Timestamps are DTM with seconds and the offset of ``timeZone``.
 public struct ORUBuilder: Sendable {
+    /// How section text is sent: TX (display lines as repetitions) or FT (`\.br\` line breaks).
+    public enum ObservationFormat: String, Sendable, Hashable, CaseIterable {
+        /// OBX-2 `TX`: one repetition of OBX-5 per display line; leading spaces are significant.
+        case text = "TX"
+        /// OBX-2 `FT`: one value per row, lines joined with the `\.br\` formatting command.
+        case formattedText = "FT"
+    }
+
+    /// OBX-2 of coded-finding rows.
+    public enum CodedValueType: String, Sendable, Hashable, CaseIterable {
+        /// `CE`, the coded type of HL7 2.5.1 table 0125 (the default: strict 2.5.1 validators reject `CWE` there).
+        case ce = "CE"
+        /// `CWE`, the name v2.6+ uses; components 1–6 are the same as CE's.
+        case cwe = "CWE"
+    }
+
+    /// The HL7 table 0211 character sets MSH-18 may name (empty means ASCII).
+    public static let characterSets: Set<String> = [
+        "ASCII", "8859/1", "8859/2", "8859/3", "8859/4", "8859/5", "8859/6", "8859/7", "8859/8", "8859/9", "8859/15",
+        "UNICODE", "UNICODE UTF-8", "UNICODE UTF-16", "UNICODE UTF-32", "BIG-5", "CNS 11643-1992", "GB 18030-2000",
+        "ISO IR14", "ISO IR159", "ISO IR87", "KS X 1001",
+    ]
+
     /// MSH-11 processing ID (HL7 table 0103).
     public enum ProcessingID: String, Sendable, Hashable, CaseIterable {
         case production = "P"
@@ -48,6 +78,10 @@ public struct ORUBuilder: Sendable {
     public var maxLineLength: Int
     /// The longest OBX-5, in UTF-8 bytes of escaped text, before a section continues in another OBX row; at least 64.
     public var maxObservationLength: Int
+    /// TX or FT for section text, chosen per destination (agree it with the RIS).
+    public var observationFormat: ObservationFormat
+    /// OBX-2 of coded-finding rows.
+    public var codedValueType: CodedValueType
 
     /// Creates a builder; the defaults suit a production feed in UTF-8.
     public init(
@@ -60,7 +94,9 @@ public struct ORUBuilder: Sendable {
         patientIDAuthority: String = "",
         timeZone: TimeZone = .current,
         maxLineLength: Int = 80,
-        maxObservationLength: Int = 65_536
+        maxObservationLength: Int = 65_536,
+        observationFormat: ObservationFormat = .text,
+        codedValueType: CodedValueType = .ce
     ) {
         self.sendingApplication = sendingApplication
         self.sendingFacility = sendingFacility
@@ -72,6 +108,8 @@ public struct ORUBuilder: Sendable {
         self.timeZone = timeZone
         self.maxLineLength = maxLineLength
         self.maxObservationLength = maxObservationLength
+        self.observationFormat = observationFormat
+        self.codedValueType = codedValueType
     }
 
     /// Builds the ORU^R01 message for one report snapshot.
@@ -116,7 +154,7 @@ public struct ORUBuilder: Sendable {
         orc[3] = escape(order.fillerOrderNumber)
         orc[5] = "CM"
 
-        var obr = Fields(count: 32)
+        var obr = Fields(count: 35)
         obr[1] = "1"
         obr[2] = escape(order.placerOrderNumber)
         obr[3] = escape(order.fillerOrderNumber)
@@ -129,6 +167,9 @@ public struct ORUBuilder: Sendable {
             // NDL.1 is a CNN whose parts are subcomponents: ID&family&given&middle&suffix&prefix&degree.
             obr[32] = escape(radiologist) + String(repeating: "&", count: 6)
         }
+        if let transcriptionist = report.transcriptionist, !transcriptionist.isEmpty {
+            obr[35] = escape(transcriptionist) + String(repeating: "&", count: 6)
+        }
 
         var segments = [
             HL7Segment("MSH", fields: msh.values),
@@ -138,15 +179,20 @@ public struct ORUBuilder: Sendable {
             HL7Segment("OBR", fields: obr.values),
         ]
 
+        var sections = report.sections
+        if let addendum = report.addendum, !sections.contains(where: { $0.key == "addendum" }) {
+            sections.append(ReportSection(key: "addendum", title: "Addendum", loincCode: nil, loincName: nil, text: addendum))
+        }
         var subIDs: [String: Int] = [:]
-        for section in report.sections {
+        for section in sections {
             let code = observationIdentifier(for: section)
-            for value in observationValues(section.text) {
+            let values = observationFormat == .text ? observationValues(section.text) : formattedValues(section.text)
+            for value in values {
                 let subID = subIDs[code, default: 0] + 1
                 subIDs[code] = subID
                 var obx = Fields(count: 14)
                 obx[1] = String(segments.count - 4)
-                obx[2] = "TX"
+                obx[2] = observationFormat.rawValue
                 obx[3] = code
                 obx[4] = String(subID)
                 obx[5] = value
@@ -155,13 +201,112 @@ public struct ORUBuilder: Sendable {
                 segments.append(HL7Segment("OBX", fields: obx.values))
             }
         }
+        for (index, finding) in report.findings.enumerated() {
+            for var obx in findingRows(finding, number: index + 1, status: status, observed: observed) {
+                obx[1] = String(segments.count - 4)
+                segments.append(HL7Segment("OBX", fields: obx.values))
+            }
+        }
         return HL7Message(segments: segments)
+    }
+
+    /// The coded OBX rows of one finding, all with OBX-4 = `number` so a receiver groups them.
+    ///
+    /// 1. OBX-3 `121071^Finding^DCM` (the DICOM SR concept for a coded finding); OBX-5 the concept as
+    ///    `RID…^term^RADLEX^id^term^L` when the RadLex mapping is verified, else `id^term^L`; OBX-8 `A` when the
+    ///    finding is present, `N` when the report states it absent, empty when uncertain.
+    /// 2. OBX-3 `FINDING-CONTEXT^Finding context^L`; OBX-5 the SNOMED CT finding context: `410515003^Known present`,
+    ///    `410516002^Known absent` or `410590009^Known possible`.
+    /// 3. When the side is known, OBX-3 `LATERALITY^Laterality^L`; OBX-5 SNOMED CT `7771000^Left`, `24028007^Right`
+    ///    or `51440002^Right and left`.
+    ///
+    /// Why: a negated finding ("no pleural effusion") must never read as a positive code to a receiver that only
+    /// looks at OBX-5, and table 0078 (OBX-8) has no value for "uncertain". The abnormal flag serves receivers
+    /// that read flags only (absent → normal is the usual reading of a pertinent negative), and the finding-context
+    /// row carries the exact assertion, uncertainty included, in a standard terminology. 2.5.1 OBX has no site field
+    /// (OBX-20 came in 2.7), hence the laterality row. The row codes are local (`L`) because v2.5.1 table 0396 has
+    /// no SNOMED CT mnemonic that strict validators accept in OBX-3; the values in OBX-5 name `SCT` and `RADLEX`
+    /// as HL7's later tables do.
+    private func findingRows(_ finding: ReportFinding, number: Int, status: String, observed: String) -> [Fields] {
+        func row(_ code: String, _ value: String, flag: String = "") -> Fields {
+            var obx = Fields(count: 14)
+            obx[2] = codedValueType.rawValue
+            obx[3] = code
+            obx[4] = String(number)
+            obx[5] = value
+            obx[8] = flag
+            obx[11] = status
+            obx[14] = observed
+            return obx
+        }
+        let local = components(finding.conceptID, finding.term, "L")
+        let value: String
+        if let rid = finding.radlexID, !rid.isEmpty {
+            value = components(rid, finding.term, "RADLEX") + "^" + local
+        } else {
+            value = local
+        }
+        let (flag, context): (String, String) =
+            switch finding.presence {
+            case .present: ("A", "410515003^Known present^SCT")
+            case .absent: ("N", "410516002^Known absent^SCT")
+            case .uncertain: ("", "410590009^Known possible^SCT")
+            }
+        var rows = [
+            row("121071^Finding^DCM", value, flag: flag),
+            row("FINDING-CONTEXT^Finding context^L", context),
+        ]
+        if let laterality = finding.laterality {
+            let side: String
+            switch laterality {
+            case .left: side = "7771000^Left^SCT"
+            case .right: side = "24028007^Right^SCT"
+            case .bilateral: side = "51440002^Right and left^SCT"
+            }
+            rows.append(row("LATERALITY^Laterality^L", side))
+        }
+        return rows
+    }
+
+    /// The escaped FT values for a section's text: lines joined with `\.br\`, rows filled up to the length limit
+    /// at line boundaries; a line longer than the limit is cut into rows of its own. Returns no value for blank text.
+    private func formattedValues(_ text: String) -> [String] {
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+        let isBlank: (String) -> Bool = { $0.allSatisfy(\.isWhitespace) }
+        while let first = lines.first, isBlank(first) { lines.removeFirst() }
+        while let last = lines.last, isBlank(last) { lines.removeLast() }
+        if lines.isEmpty { return [] }
+
+        let limit = max(maxObservationLength, 64)
+        let lineBreak = "\\.br\\"
+        var values: [String] = []
+        var current: String?
+        for line in lines {
+            let parts = pieces(of: line, limit: limit)
+            if parts.count == 1, let part = parts.first {
+                if let text = current, text.utf8.count + lineBreak.utf8.count + part.utf8.count <= limit {
+                    current = text + lineBreak + part
+                } else {
+                    if let text = current { values.append(text) }
+                    current = part
+                }
+            } else {
+                if let text = current { values.append(text) }
+                values.append(contentsOf: parts.dropLast())
+                current = parts.last
+            }
+        }
+        if let text = current { values.append(text) }
+        return values
     }
 
     /// OBX-3: the LOINC code when the section has one, else a local code made of the section key.
     private func observationIdentifier(for section: ReportSection) -> String {
         if let code = section.loincCode, !code.isEmpty {
             return components(code, section.loincName ?? section.title, "LN")
+        }
+        if section.key == "addendum" {
+            return components("55107-7", "Addendum", "LN")
         }
         return components(section.key.isEmpty ? section.title : section.key, section.title, "L")
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MLLP
 import RadScribeCore
 import ReportStore
 import ReportTemplates
@@ -23,7 +24,8 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Opens the database and loads any bundled template that is new or changed.
     func open() throws -> ReportDatabase {
-        let database = try ReportDatabase(path: resolvedPath)
+        var database = try ReportDatabase(path: resolvedPath)
+        database.resultEncoder = ORUResultEncoder()
         try BundledTemplates.sync(into: database, from: try ResourceLocator.discover())
         return database
     }
@@ -43,24 +45,30 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Pronunciation dictionary (default: the bundled Lexicon/radscribe.dict).")
     var dictionary: String?
 
+    @Option(help: "Decode with this speaker's adapted acoustic model (see `radscribe profile`); an error if none.")
+    var profile: String?
+
+    @OptionGroup var profiles: ProfilesDirectoryOption
+
     static let stockModelDirectory = URL(fileURLWithPath: "/usr/share/pocketsphinx/model/en-us")
 
-    func configuration() throws -> RecognizerConfiguration {
+    /// - Parameter speaker: whose profile to use when there is one and `--profile` names none (the dictating author).
+    func configuration(speaker: String? = nil) throws -> RecognizerConfiguration {
         var configuration: RecognizerConfiguration
         if stock {
             configuration = .stockEnglish(modelDirectory: Self.stockModelDirectory)
         } else {
             let resources = try ResourceLocator.discover()
-            configuration = RecognizerConfiguration(
-                acousticModel: Self.stockModelDirectory.appendingPathComponent("en-us"),
+            configuration = .radiology(
                 languageModel: resources.languageModel,
-                dictionary: resources.dictionary
+                dictionary: resources.dictionary,
+                acousticModel: Self.stockModelDirectory.appendingPathComponent("en-us")
             )
         }
         if let acousticModel { configuration.acousticModel = URL(fileURLWithPath: acousticModel) }
         if let languageModel { configuration.languageModel = URL(fileURLWithPath: languageModel) }
         if let dictionary { configuration.dictionary = URL(fileURLWithPath: dictionary) }
-        return configuration
+        return try SpeakerProfiles.apply(explicit: profile, implicit: speaker, root: profiles.resolved, to: configuration)
     }
 }
 

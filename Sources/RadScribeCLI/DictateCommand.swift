@@ -21,8 +21,14 @@ struct DictateCommand: ParsableCommand {
     @Option(help: "Accession number of the exam.")
     var accession: String
 
-    @Option(help: "Template id (see `radscribe template list`).")
-    var template: String
+    @Option(
+        name: .customLong("template"),
+        help: ArgumentHelp("Template id (see `radscribe template list`); with --resume, the interrupted one's.", valueName: "template")
+    )
+    var templateOption: String?
+
+    /// The template id: required, except with `--resume`, which takes the interrupted dictation's.
+    var template: String { templateOption ?? "" }
 
     @Option(help: "Dictation recorded as a WAV file.")
     var audio: String?
@@ -33,13 +39,16 @@ struct DictateCommand: ParsableCommand {
     @Option(help: "Spoken-form text file, one utterance per line.")
     var script: String?
 
+    @Flag(help: "Recover the interrupted live dictation of --accession (crash, kill): its kept audio becomes the draft; with --device, recording goes on after it.")
+    var resume = false
+
     @Option(help: "Seconds of silence after speech that end a live dictation.")
     var endSilence: Double = 3.0
 
     @Option(help: "Longest live dictation in seconds.")
     var maxSeconds: Double = 900
 
-    @Option(help: "Who dictates (user id stored with the version).")
+    @Option(help: "Who dictates (user id stored with the version); their speaker profile is used when there is one.")
     var author: String = NSUserName()
 
     @Option(
@@ -56,7 +65,11 @@ struct DictateCommand: ParsableCommand {
 
     func validate() throws {
         let sources = [audio, device, script].compactMap { $0 }
-        guard sources.count == 1 else {
+        if resume, audio != nil || script != nil {
+            throw ValidationError("--resume recognizes the kept audio, then records on from --device [PCM] if given; not --audio or --script")
+        }
+        if !resume, templateOption == nil { throw ValidationError("missing --template TEMPLATE (see `radscribe template list`)") }
+        guard sources.count == 1 || (resume && sources.isEmpty) else {
             throw ValidationError("give exactly one of --audio FILE.wav, --device [PCM] or --script FILE")
         }
         guard !accession.trimmingCharacters(in: .whitespaces).isEmpty else {
@@ -82,6 +95,7 @@ struct DictateCommand: ParsableCommand {
         try reportingErrors {
             // Check everything that can be wrong before a radiologist speaks a word.
             let store = try database.open()
+            if resume, templateOption == nil { return try resumed(store: store).run() }
             guard let storedTemplate = try store.template(slug: template) else {
                 let known = try store.templates().map(\.slug)
                 throw CLIError(
@@ -119,7 +133,8 @@ struct DictateCommand: ParsableCommand {
                     author: author,
                     source: captured.source,
                     orderIfNew: newOrder
-                )
+                ),
+                completingCapture: captured.captureID
             )
             if receipt.createdOrder {
                 Console.error(
@@ -145,6 +160,8 @@ struct DictateCommand: ParsableCommand {
         var transcript: Transcript
         var audio: PCMAudio?
         var source: String
+        /// The journal of a live dictation, retired when the draft is saved.
+        var captureID: Int64? = nil
     }
 
     /// "sign report" was dictated: run the checks, then sign with `--as`, or say how to sign.
@@ -167,21 +184,25 @@ struct DictateCommand: ParsableCommand {
     /// search of each next utterance: the field grammar under the cursor, else the language model.
     private func capture(into session: DictationSessionBox, template reportTemplate: ReportTemplate) throws -> Captured {
         if script == nil {
-            let recognizer = try Recognizer(configuration: models.configuration())
+            let recognizer = try Recognizer(configuration: models.configuration(speaker: author))
+            // The user's words (`radscribe lexicon add`); one added during the dictation serves the next utterance.
+            let lexicon = UserLexicon(database: try ReportDatabase(path: database.resolvedPath))
+            try lexicon.teach(recognizer)
             let switcher = FieldGrammarSwitcher(template: reportTemplate, slug: template, recognizer: recognizer)
             try recognizer.useSearch(switcher.search(for: session.value))
             recognizer.searchAfterUtterance = { utterance in
                 session.value.dictate(utterance)
+                lexicon.refresh(recognizer)
                 return switcher.search(for: session.value)
             }
-            return try capture(with: recognizer)
+            return try capture(with: recognizer, template: reportTemplate)
         }
         let captured = try capture(with: nil)
         session.value.dictate(captured.transcript)
         return captured
     }
 
-    private func capture(with recognizer: Recognizer?) throws -> Captured {
+    private func capture(with recognizer: Recognizer?, template reportTemplate: ReportTemplate? = nil) throws -> Captured {
         if let script {
             let text: String
             do {
@@ -196,9 +217,19 @@ struct DictateCommand: ParsableCommand {
             let pcm = try WAVReader.read(contentsOf: URL(fileURLWithPath: audio))
             return Captured(transcript: try recognizer.transcribe(pcm), audio: pcm, source: "recognizer")
         }
-        let live = try LiveDictation(device: device ?? Self.defaultDevice, endSilence: endSilence, maxSeconds: maxSeconds)
+        if device == nil {  // --resume alone: the kept audio is the whole dictation
+            let journal = try openJournal(template: reportTemplate)
+            let pcm = PCMAudio(samples: journal.keptSamples)
+            return Captured(transcript: try recognizer.transcribe(pcm), audio: pcm, source: "recognizer", captureID: journal.captureID)
+        }
+        var journal: CaptureJournal?
+        var live = LiveDictation(device: device ?? Self.defaultDevice, endSilence: endSilence, maxSeconds: maxSeconds)
+        live.openJournal = {
+            journal = try openJournal(template: reportTemplate)
+            return journal!
+        }
         let (transcript, pcm) = try live.record(with: recognizer)
-        return Captured(transcript: transcript, audio: pcm, source: "recognizer")
+        return Captured(transcript: transcript, audio: pcm, source: "recognizer", captureID: journal?.captureID)
     }
 }
 

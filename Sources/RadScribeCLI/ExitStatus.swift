@@ -15,12 +15,15 @@ enum ExitStatus {
     static let unavailable: Int32 = 69  // audio device or model missing
     static let software: Int32 = 70  // an internal error: please report it
     static let ioError: Int32 = 74  // disk full, read-only or unusable database
+    static let tempFail: Int32 = 75  // a peer (the RIS) unreachable for now: try again later
     static let noPermission: Int32 = 77  // the user's role may not do this, or the login failed
 
     static let summary = """
-        0 success; 1 refused by the report's state (e.g. already signed, illegal transition) or a duplicate; \
+        0 success; 1 refused by the report's state (e.g. already signed, illegal transition), a duplicate, or a \
+        message rejected by the RIS (AE/AR); \
         64 usage error; 65 bad input (audio, template, message); 66 not found (accession, template, file, user); \
         69 unavailable (audio device, model files); 70 internal error; 74 storage error (disk full, read-only); \
+        75 RIS unreachable, try again later; \
         77 not permitted for the user's role, or login failed.
         """
 
@@ -40,7 +43,7 @@ enum ExitStatus {
         case is ResourceError: return unavailable
         case let error as ReportStoreError:
             switch error.code {
-            case .orderNotFound, .reportNotFound, .templateNotFound, .userNotFound: return notFound
+            case .orderNotFound, .reportNotFound, .templateNotFound, .userNotFound, .outboxMessageNotFound: return notFound
             case .alreadySigned, .reportNotEditable, .illegalTransition, .userExists, .orderExists: return refused
             case .notPermitted, .authenticationFailed, .accountLocked: return noPermission
             case .invalidArgument: return badInput

@@ -8,7 +8,7 @@ struct HL7Command: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hl7",
         abstract: "HL7 v2.5.1 messages for the RIS.",
-        subcommands: [ORU.self]
+        subcommands: [ORU.self, Queue.self, Retry.self, Skip.self, Resend.self, Deliver.self, Bench.self]
     )
 
     struct ORU: ParsableCommand {

@@ -14,20 +14,28 @@ struct LiveDictation {
     var maxSeconds: Double
     /// A device that never delivers speech is more likely a muted microphone than a quiet radiologist.
     var noSpeechTimeout = 30.0
+    /// Opens where captured audio is written as it arrives (see ``CaptureJournal``), once the device is open; a
+    /// resumed journal's kept audio is recognized first.
+    var openJournal: (() throws -> CaptureJournal)? = nil
 
     /// - Returns: the transcript and every captured sample (kept with the report for transcriptionists).
     func record(with recognizer: Recognizer) throws -> (Transcript, PCMAudio) {
         let session = try CaptureSession.start(device: device)
         defer { session.stop() }
+        let journal = try openJournal?()
         let previousHandler = signal(SIGINT) { _ in interruptRequested.store(true, ordering: .relaxed) }
         defer { signal(SIGINT, previousHandler) }
         Console.error("recording from '\(device)': speak; stops after \(endSilence) s of silence, or press Ctrl-C")
 
         try recognizer.beginStream()
-        var samples: [Int16] = []
+        var samples: [Int16] = journal?.keptSamples ?? []
+        if !samples.isEmpty { try recognizer.feed(samples) }
+        let (resumedAt, startedAt, paced) = (samples.count, ContinuousClock.now, CapturePacing.isRealtime)
         var silence = 0.0
         while !interruptRequested.load(ordering: .relaxed), let chunk = try session.nextChunk() {
             samples.append(contentsOf: chunk)
+            try journal?.append(chunk)
+            if paced { CapturePacing.wait(until: Double(samples.count - resumedAt) / 16_000, since: startedAt) }
             try recognizer.feed(chunk)
             let chunkSeconds = Double(chunk.count) / Double(PCMAudio.recognizerSampleRate)
             if recognizer.isInSpeech {
@@ -52,6 +60,7 @@ struct LiveDictation {
         if session.overruns > 0 {
             Console.error("warning: the audio device overran \(session.overruns) time(s); some audio was lost")
         }
+        try journal?.flush()
         let transcript = try recognizer.finishStream()
         return (transcript, PCMAudio(samples: samples))
     }

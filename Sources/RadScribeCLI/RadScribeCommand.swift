@@ -14,11 +14,15 @@ public struct RadScribeCommand: AsyncParsableCommand {
         subcommands: [
             TranscribeCommand.self,
             DictateCommand.self,
+            DictationCommand.self,
             ReportCommand.self,
             HL7Command.self,
+            FHIRCommand.self,
             TemplateCommand.self,
             GrammarCommand.self,
             OntologyCommand.self,
+            LexiconCommand.self,
+            ProfileCommand.self,
             ServeCommand.self,
             UserCommand.self,
             OrderCommand.self,
@@ -26,6 +30,7 @@ public struct RadScribeCommand: AsyncParsableCommand {
             StatsCommand.self,
             BackupCommand.self,
             RestoreCommand.self,
+            BenchCommand.self,
         ]
     )
 

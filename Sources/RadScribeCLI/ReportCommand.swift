@@ -20,8 +20,15 @@ struct ReportCommand: ParsableCommand {
         @Argument(help: "Accession number.")
         var accession: String
 
-        @Flag(help: "Print JSON: sections, status, and the spoken words with timings and confidences.")
+        @Flag(help: "Print JSON: sections, status, and the spoken words with timings, confidences and risks.")
         var json = false
+
+        @Option(help: "With --json: words under this confidence (0…1) are flagged low-confidence in their `risks`.")
+        var riskThreshold: Double = WordRiskPolicy.defaultThreshold
+
+        func validate() throws {
+            guard (0...1).contains(riskThreshold) else { throw ValidationError("--risk-threshold must be between 0 and 1") }
+        }
 
         @OptionGroup var reader: ReaderOptions
 
@@ -32,7 +39,7 @@ struct ReportCommand: ParsableCommand {
                 let store = try database.open()
                 let report = try store.report(accession: accession, by: reader.user)
                 if json {
-                    Console.write(try ReportJSON(report).encoded() + "\n")
+                    Console.write(try ReportJSON(report, riskPolicy: WordRiskPolicy(threshold: riskThreshold)).encoded() + "\n")
                     return
                 }
                 let template = try store.template(slug: report.templateSlug).map(BundledTemplates.parse)
@@ -101,10 +108,11 @@ struct ReportJSON: Encodable {
     var signedBy: String?
     var signedAt: Date?
     var sections: [ReportSection]
-    var spokenWords: [String: [RecognizedWord]]
+    /// Per section, the spoken words with their risks (numbers, laterality, negations, low confidence).
+    var spokenWords: [String: [AssessedWord]]
     var audioSeconds: Double
 
-    init(_ report: StoredReport) {
+    init(_ report: StoredReport, riskPolicy: WordRiskPolicy = WordRiskPolicy()) {
         accession = report.accession
         status = report.status.rawValue
         template = report.templateSlug
@@ -113,7 +121,7 @@ struct ReportJSON: Encodable {
         signedBy = report.signedBy
         signedAt = report.signedAt
         sections = report.sections
-        spokenWords = report.spokenWords
+        spokenWords = report.spokenWords.mapValues { $0.map { AssessedWord($0, policy: riskPolicy) } }
         audioSeconds = report.audioSeconds
     }
 

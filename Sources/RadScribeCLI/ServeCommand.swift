@@ -1,8 +1,12 @@
 import ArgumentParser
 import Foundation
+import HL7Inbound
 import Logging
+import MLLP
+import NIOPosix
 import RadScribeServer
 import ReportStore
+import ServiceLifecycle
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,10 +23,31 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Option(name: .customLong("ris"), help: "Deliver HL7 results to this RIS, HOST:PORT over MLLP (repeatable).")
+    var risDestinations: [String] = []
+
+    @Option(help: "Accept HL7 orders (ORM^O01, OMI^O23) over MLLP on this port (0 picks a free one).")
+    var mllpPort: Int?
+
+    @Option(help: "Address the MLLP listener binds to.")
+    var mllpHost: String = "0.0.0.0"
+
+    @Option(help: "Peers allowed to send orders: comma-separated addresses or CIDR ranges.")
+    var mllpAllow: String = "127.0.0.1,::1"
+
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
+        for destination in risDestinations where MLLPEndpoint(parsing: destination) == nil {
+            throw ValidationError("--ris must be HOST:PORT, not '\(destination)'")
+        }
+        if let mllpPort, !(0...65535).contains(mllpPort) { throw ValidationError("--mllp-port must be 0…65535") }
+        do {
+            _ = try PeerAllowList(parsing: mllpAllow)
+        } catch {
+            throw ValidationError("--mllp-allow: \(error)")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
@@ -40,10 +65,34 @@ struct ServeCommand: AsyncParsableCommand {
                 logger: logger
             )
             let host = host
-            try await server.run { port in
+            var services: [any Service] = risDestinations.compactMap(MLLPEndpoint.init(parsing:)).map { endpoint in
+                MLLPDeliveryService(database: store, endpoint: endpoint, logger: logger)
+            }
+            if let mllpPort {
+                services.append(try orderListener(store: store, port: mllpPort, logger: logger))
+            }
+            try await server.run(services: services) { port in
                 Console.write("radscribe serving on http://\(host):\(port)\n")
             }
             logger.info("shut down cleanly")
         }
+    }
+
+    /// The inbound order interface: ORM/OMI over MLLP into the worklist, answered with ACKs.
+    private func orderListener(store: ReportDatabase, port: Int, logger: Logger) throws -> MLLPListener {
+        let processor = InboundOrderProcessor(database: store)
+        let allowList = try PeerAllowList(parsing: mllpAllow)
+        let hostText = mllpHost
+        return MLLPListener(
+            host: mllpHost,
+            port: port,
+            logger: logger,
+            acceptsPeer: { allowList.allows($0) },
+            onListening: { port in Console.write("radscribe accepting HL7 orders on mllp://\(hostText):\(port)\n") },
+            handler: { message, _ in
+                // Database writes block: keep them off the event loops and the cooperative pool.
+                try? await NIOThreadPool.singleton.runIfActive { processor.process(message) }
+            }
+        )
     }
 }

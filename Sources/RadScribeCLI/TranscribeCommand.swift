@@ -27,15 +27,34 @@ struct TranscribeCommand: ParsableCommand {
     @Flag(help: "Show progress on stderr (on by default when stderr is a terminal).")
     var progress = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Words under this confidence (0…1) are flagged low-confidence in --json `risks`.",
+            discussion: "Numbers, laterality words and negations are always flagged."
+        )
+    )
+    var riskThreshold: Double = WordRiskPolicy.defaultThreshold
+
+    @Option(name: .customLong("db"), help: "Database whose user lexicon words (`radscribe lexicon add`) to recognize too.")
+    var database: String?
+
     @OptionGroup var models: ModelOptions
 
     func validate() throws {
         if spoken && json { throw ValidationError("--spoken and --json cannot be combined: choose one output") }
+        guard (0...1).contains(riskThreshold) else { throw ValidationError("--risk-threshold must be between 0 and 1") }
     }
 
     func run() throws {
         try reportingErrors {
             let recognizer = try Recognizer(configuration: models.configuration())
+            if let database {
+                guard let lexicon = try UserLexicon(path: database) else {
+                    throw CLIError(description: "no database at \(database)", exitCode: ExitStatus.notFound)
+                }
+                try lexicon.teach(recognizer)
+            }
+            let policy = WordRiskPolicy(threshold: riskThreshold)
             let formatter = SpokenTextFormatter()
             let showProgress = progress || Console.stderrIsTerminal
             var results: [FileTranscription] = []
@@ -51,7 +70,8 @@ struct TranscribeCommand: ParsableCommand {
                         transcript: transcript,
                         text: formatter.format(transcript.words.map(\.text)),
                         decodeCPUSeconds: cpuSeconds,
-                        latencies: recognizer.finalizationLatencies
+                        latencies: recognizer.finalizationLatencies,
+                        riskPolicy: policy
                     )
                     if showProgress {
                         Console.error(
@@ -93,6 +113,8 @@ struct FileTranscription: Encodable {
     var decodeCPUSeconds: Double
     /// Seconds from end of speech (as the decoder detected it) to each utterance's final words.
     var latencies: [Double]
+    /// Flags numbers, laterality, negations and low-confidence words in each word's `risks`.
+    var riskPolicy = WordRiskPolicy()
 
     var realTimeFactor: Double {
         transcript.audioDuration > 0 ? decodeCPUSeconds / transcript.audioDuration : 0
@@ -106,7 +128,7 @@ struct FileTranscription: Encodable {
         var start: Double
         var end: Double
         var latency: Double?
-        var words: [RecognizedWord]
+        var words: [AssessedWord]
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -122,7 +144,7 @@ struct FileTranscription: Encodable {
                 start: utterance.start,
                 end: utterance.end,
                 latency: index < latencies.count ? latencies[index] : nil,
-                words: utterance.words
+                words: utterance.words.map { AssessedWord($0, policy: riskPolicy) }
             )
         }
         try container.encode(utterances, forKey: .utterances)

@@ -85,6 +85,12 @@ public struct ReportSnapshot: Sendable, Hashable, Codable {
     public var statusChangedAt: Date
     /// When the exam was performed or dictated (OBR-7).
     public var observedAt: Date
+    /// Addendum text to send (LOINC 55107-7) when no section keyed `addendum` already carries it; nil for none.
+    public var addendum: String?
+    /// The transcriptionist's id (OBR-35), when one corrected the text.
+    public var transcriptionist: String?
+    /// Coded findings, sent as coded OBX rows after the narrative sections.
+    public var findings: [ReportFinding]
 
     public init(
         order: ImagingOrder,
@@ -92,7 +98,10 @@ public struct ReportSnapshot: Sendable, Hashable, Codable {
         sections: [ReportSection],
         signedBy: String?,
         statusChangedAt: Date,
-        observedAt: Date
+        observedAt: Date,
+        addendum: String? = nil,
+        transcriptionist: String? = nil,
+        findings: [ReportFinding] = []
     ) {
         self.order = order
         self.status = status
@@ -100,5 +109,26 @@ public struct ReportSnapshot: Sendable, Hashable, Codable {
         self.signedBy = signedBy
         self.statusChangedAt = statusChangedAt
         self.observedAt = observedAt
+        self.addendum = addendum
+        self.transcriptionist = transcriptionist
+        self.findings = findings
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case order, status, sections, signedBy, statusChangedAt, observedAt, addendum, transcriptionist, findings
+    }
+
+    /// Decodes a snapshot; the fields added later (addendum, transcriptionist, findings) may be missing.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        order = try container.decode(ImagingOrder.self, forKey: .order)
+        status = try container.decode(ReportStatus.self, forKey: .status)
+        sections = try container.decode([ReportSection].self, forKey: .sections)
+        signedBy = try container.decodeIfPresent(String.self, forKey: .signedBy)
+        statusChangedAt = try container.decode(Date.self, forKey: .statusChangedAt)
+        observedAt = try container.decode(Date.self, forKey: .observedAt)
+        addendum = try container.decodeIfPresent(String.self, forKey: .addendum)
+        transcriptionist = try container.decodeIfPresent(String.self, forKey: .transcriptionist)
+        findings = try container.decodeIfPresent([ReportFinding].self, forKey: .findings) ?? []
     }
 }

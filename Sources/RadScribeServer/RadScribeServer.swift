@@ -20,8 +20,13 @@ public struct RadScribeServer: Sendable {
     }
 
     /// Runs until SIGTERM or SIGINT, then shuts down gracefully.
-    /// - Parameter onListening: called with the bound port once the server accepts connections.
-    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    /// - Parameters:
+    ///   - services: further long-running services (e.g. HL7 delivery per destination), run beside the HTTP app in
+    ///     one `ServiceGroup`: started after it, shut down before it.
+    ///   - onListening: called with the bound port once the server accepts connections.
+    public func run(
+        services: [any Service] = [], onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
         let app = Application(
             router: makeRouter(),
             configuration: .init(
@@ -34,7 +39,7 @@ public struct RadScribeServer: Sendable {
             logger: logger
         )
         let group = ServiceGroup(
-            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            configuration: .init(services: [app] + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
         try await group.run()
     }

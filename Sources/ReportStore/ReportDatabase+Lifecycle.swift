@@ -44,7 +44,12 @@ extension ReportDatabase {
     /// does not know (the walking skeleton's OS user name) may still save a draft, recorded with an empty role.
     /// - Throws: ``ReportStoreError`` if the template is unknown or the report's status does not allow a draft.
     public func saveDictation(_ draft: DictatedDraft) throws -> DictationReceipt {
-        try write { db in
+        try write { db in try Self.storeDictation(draft, in: db) }
+    }
+
+    /// The body of ``saveDictation(_:)``, inside the caller's transaction.
+    static func storeDictation(_ draft: DictatedDraft, in db: Database) throws -> DictationReceipt {
+        do {
             guard let template = try TemplateRecord.filter(Column("slug") == draft.templateSlug)
                 .order(Column("version").desc).fetchOne(db), let templateID = template.id
             else {

@@ -69,6 +69,13 @@ extension ReportDatabase {
         }
         migrator.registerMigration("v2-lifecycle-users-audit", migrate: migrateLifecycle)
         migrator.registerMigration("v2-search", migrate: migrateSearch)
+        migrator.registerMigration("v3-hl7-delivery", migrate: migrateHL7Delivery)
+        migrator.registerMigration("v3-capture-journal", migrate: migrateCaptureJournal)
+        migrator.registerMigration("v3-worklist-order-index", migrate: migrateWorklistIndex)
+        migrator.registerMigration("v3-speaker-profiles", migrate: migrateSpeakerProfiles)
+        migrator.registerMigration("v3-hl7-inbound-orders", migrate: migrateInboundOrders)
+        migrator.registerMigration("v3-lexicon-words", migrate: migrateLexiconWords)
+        migrator.registerMigration("v3-api-sessions", migrate: migrateSessions)
         return migrator
     }
 

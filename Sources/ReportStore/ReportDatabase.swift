@@ -9,20 +9,38 @@ public struct ReportDatabase: Sendable {
     let writer: any DatabaseWriter
     /// Where the database lives, for error messages.
     public let path: String
+    /// Builds the HL7 result of each outbox row in the transaction that enqueues it (see `freezeOutbox`); without
+    /// one, rows wait with no message until a delivery that has one starts.
+    public var resultEncoder: (any ResultMessageEncoder)?
 
     /// Opens (creating if needed) the database at `path` in WAL mode and migrates it.
-    public init(path: String) throws {
+    /// - Parameters:
+    ///   - readOnly: open without write access (SQLite `mode=ro`): every change fails with ``ReportStoreError``
+    ///     `.readOnly`; the database must exist and be migrated already.
+    ///   - maximumPageCount: caps the file at this many pages (`PRAGMA max_page_count`); a change that would grow it
+    ///     further fails as a full disk does (``ReportStoreError`` `.storageFull`). For tests and quotas.
+    public init(path: String, readOnly: Bool = false, maximumPageCount: Int? = nil) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(5)
+        configuration.readonly = readOnly
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if !readOnly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            if let maximumPageCount { try db.execute(sql: "PRAGMA max_page_count = \(maximumPageCount)") }
         }
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        if !readOnly { try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) }
         do {
             let pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
+            if readOnly {
+                guard try pool.read({ db in try Self.migrator.hasCompletedMigrations(db) }) else {
+                    throw ReportStoreError(
+                        .databaseUnusable, "\(path) needs migrating to this version of RadScribe; open it read-write once"
+                    )
+                }
+            } else {
+                try Self.migrator.migrate(pool)
+            }
             self.init(writer: pool, path: path)
         } catch {
             throw ReportStoreError.wrap(error, path: path)
@@ -43,7 +61,11 @@ public struct ReportDatabase: Sendable {
 
     func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
         do {
-            return try writer.write(body)
+            return try writer.write { db in
+                let result = try body(db)
+                try freezeOutbox(db)
+                return result
+            }
         } catch {
             throw ReportStoreError.wrap(error, path: path)
         }

@@ -24,6 +24,8 @@ public struct ReportStoreError: Error, Sendable, Hashable, CustomStringConvertib
         case storageFull
         case readOnly
         case databaseUnusable
+        /// No HL7 outbox row with that id.
+        case outboxMessageNotFound
     }
 
     public let code: Code

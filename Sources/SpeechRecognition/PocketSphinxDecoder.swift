@@ -6,8 +6,8 @@ import RadScribeCore
 ///
 /// Not thread-safe (PocketSphinx has no locks inside): confine each decoder to one thread.
 final class PocketSphinxDecoder {
-    private let decoder: OpaquePointer
-    private let config: OpaquePointer
+    let decoder: OpaquePointer
+    let config: OpaquePointer
     /// PocketSphinx's frame rate: word times are frame numbers at this rate.
     private let framesPerSecond = 100.0
 
@@ -113,7 +113,7 @@ final class PocketSphinxDecoder {
         return text.isEmpty ? nil : text
     }
 
-    private func check(_ result: Int32, _ operation: String) throws(RecognitionError) {
+    func check(_ result: Int32, _ operation: String) throws(RecognitionError) {
         if result < 0 { throw .decoderFailed(operation, code: result) }
     }
 }

@@ -6,6 +6,7 @@ public struct RecognitionError: Error, Sendable, Hashable, CustomStringConvertib
         case decoderFailed
         case grammarWordsMissing
         case unknownSearch
+        case wordRejected
     }
 
     private let code: Code
@@ -44,6 +45,11 @@ public struct RecognitionError: Error, Sendable, Hashable, CustomStringConvertib
 
     public static func unknownSearch(_ name: String) -> RecognitionError {
         RecognitionError(.unknownSearch, "no search named \(name); add its grammar first")
+    }
+
+    /// PocketSphinx refused to add a word to the dictionary (a phone the acoustic model lacks).
+    public static func wordRejected(_ word: String, phones: String) -> RecognitionError {
+        RecognitionError(.wordRejected, "PocketSphinx refused the word \(word) (\(phones)): check its phones")
     }
 
     public static func == (lhs: RecognitionError, rhs: RecognitionError) -> Bool { lhs.code == rhs.code }

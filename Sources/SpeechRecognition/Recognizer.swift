@@ -11,14 +11,18 @@ public final class Recognizer {
     /// Samples handed to the decoder at a time (128 ms): fine enough for end-of-speech decisions.
     static let chunkSize = 2_048
 
-    private let decoder: PocketSphinxDecoder
+    let decoder: PocketSphinxDecoder
     private let dictionaryPath: String
-    private var utteranceOpen = false
-    private var heardSpeech = false
+    /// The language model file the recognizer started with (words added at runtime are built on it).
+    let languageModel: URL
+    /// Words added at runtime, and those waiting for the end of the current utterance.
+    var vocabulary = RuntimeVocabulary()
+    var utteranceOpen = false
+    var heardSpeech = false
     private var processedSamples = 0
     private var finished: [Utterance] = []
     private var grammars: Set<String> = []
-    private var activeSearch: String?
+    var activeSearch: String?
     private var pendingSearch: String??
     /// Asked after each utterance for the search of the next one: a grammar name, or nil for the language model.
     ///
@@ -32,6 +36,7 @@ public final class Recognizer {
     public init(configuration: RecognizerConfiguration) throws {
         decoder = try PocketSphinxDecoder(configuration)
         dictionaryPath = configuration.dictionary.path
+        languageModel = configuration.languageModel
     }
 
     /// Adds a JSGF grammar as a named search, after checking every word is in the dictionary.
@@ -163,6 +168,7 @@ public final class Recognizer {
 
     /// Between utterances: apply a pending switch, or ask ``searchAfterUtterance``.
     private func selectNextSearch() throws {
+        try applyPendingWords()
         if let searchAfterUtterance, let last = finished.last, finishedSinceAsked {
             finishedSinceAsked = false
             let wanted = searchAfterUtterance(last)

@@ -18,6 +18,27 @@ public struct RecognizerConfiguration: Sendable, Hashable {
         self.extraOptions = extraOptions
     }
 
+    /// Decoder settings for the radiology language model, chosen on `Benchmarks/dev` (never on the test set):
+    /// the second, flat-lexicon pass (`-fwdflat`) sometimes prunes every path of a long utterance but its
+    /// first words (a 27-second dictation came back as "clinical information"), and with a domain LM this
+    /// strong a lower language weight lets the acoustics decide more. Dev-set WER: 13.4 % with PocketSphinx's
+    /// defaults, 11.2 % without fwdflat, 9.0 % without fwdflat and `-lw 4` (see BENCHMARKS.md).
+    public static let radiologyDecoderOptions: [String: String] = ["-fwdflat": "no", "-lw": "4"]
+
+    /// The bundled radiology setup: the en-us acoustic model, the domain LM and its dictionary, tuned options.
+    public static func radiology(
+        languageModel: URL,
+        dictionary: URL,
+        acousticModel: URL = URL(fileURLWithPath: "/usr/share/pocketsphinx/model/en-us/en-us")
+    ) -> RecognizerConfiguration {
+        RecognizerConfiguration(
+            acousticModel: acousticModel,
+            languageModel: languageModel,
+            dictionary: dictionary,
+            extraOptions: radiologyDecoderOptions
+        )
+    }
+
     /// The stock general-English setup of Debian's pocketsphinx-en-us: the baseline RadScribe is measured against.
     public static func stockEnglish(modelDirectory: URL = URL(fileURLWithPath: "/usr/share/pocketsphinx/model/en-us"))
         -> RecognizerConfiguration

@@ -9,6 +9,10 @@ public struct ProcessResult: Sendable {
 
 public struct ProcessFailure: Error, CustomStringConvertible {
     public var description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }
 
 /// Runs programs the way a user would, capturing their output.

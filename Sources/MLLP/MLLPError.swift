@@ -1,0 +1,43 @@
+/// Why an MLLP exchange failed. Descriptions carry ids and addresses only, never message text.
+public struct MLLPError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Code: Hashable, Sendable {
+        /// A frame grew past the decoder's limit.
+        case frameTooLarge
+        /// No acknowledgement within the timeout.
+        case timeout
+        /// The peer closed the connection (or it broke) before acknowledging.
+        case connectionClosed
+        /// The connection could not be made (refused, unreachable, DNS).
+        case connectFailed
+        /// The reply is not an acknowledgement of the message sent.
+        case invalidAcknowledgement
+    }
+
+    public let code: Code
+    public let message: String
+
+    init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    static func frameTooLarge(limit: Int) -> MLLPError {
+        MLLPError(.frameTooLarge, "MLLP frame exceeds \(limit) bytes")
+    }
+
+    static func timeout(seconds: Double) -> MLLPError {
+        MLLPError(.timeout, "no acknowledgement within \(seconds) s")
+    }
+
+    static let connectionClosed = MLLPError(.connectionClosed, "connection closed before the acknowledgement")
+
+    static func connectFailed(_ address: String, _ reason: String) -> MLLPError {
+        MLLPError(.connectFailed, "cannot connect to \(address): \(reason)")
+    }
+
+    static func invalidAcknowledgement(_ reason: String) -> MLLPError {
+        MLLPError(.invalidAcknowledgement, "invalid acknowledgement: \(reason)")
+    }
+}

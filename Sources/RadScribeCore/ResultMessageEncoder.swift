@@ -1,0 +1,28 @@
+import Foundation
+
+/// Turns a report snapshot into the wire text of a result message for one destination.
+///
+/// The store (which knows nothing of HL7) calls it inside the transaction that enqueues a result, so the bytes a
+/// destination receives are fixed at enqueue time and every resend is byte-identical.
+public protocol ResultMessageEncoder: Sendable {
+    /// A new message for `report`.
+    /// - Parameters:
+    ///   - report: the report as of the status change the RIS must hear of.
+    ///   - destination: the destination's name (e.g. `host:port`); empty for the default route.
+    ///   - time: when the message is made (MSH-7).
+    /// - Returns: its control ID (MSH-10, unique per message) and its text (segments ended by CR, no framing).
+    func encode(_ report: ReportSnapshot, destination: String, at time: Date) -> EncodedResultMessage
+}
+
+/// A result message ready for the outbox.
+public struct EncodedResultMessage: Sendable, Hashable {
+    /// MSH-10: the receiver acknowledges with it (MSA-2) and de-duplicates by it.
+    public var controlID: String
+    /// The message text, without MLLP framing.
+    public var payload: String
+
+    public init(controlID: String, payload: String) {
+        self.controlID = controlID
+        self.payload = payload
+    }
+}

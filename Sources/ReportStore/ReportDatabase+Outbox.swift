@@ -1,0 +1,351 @@
+import Foundation
+import GRDB
+import RadScribeCore
+
+/// One message of a destination's outbound queue, its bytes fixed at enqueue time.
+public struct OutboxMessage: Sendable, Hashable {
+    public var id: Int64
+    public var destination: String
+    /// MSH-10 of `payload`.
+    public var controlID: String
+    /// The message text, without MLLP framing; resent byte for byte.
+    public var payload: String
+    /// `pending`, `sent`, `failed` (rejected: stops the destination's queue) or `skipped`.
+    public var state: String
+    /// Completed send attempts so far (acknowledged, rejected, timed out or cut off; an attempt interrupted by a
+    /// crash is not counted).
+    public var attempts: Int
+}
+
+/// What a destination should do next.
+public enum OutboxHead: Sendable, Hashable {
+    /// Nothing left to send.
+    case empty
+    /// Send this message (the oldest unsent one).
+    case next(OutboxMessage)
+    /// The oldest unsent message was rejected; the queue waits for `hl7 retry` or `hl7 skip`.
+    case blocked(OutboxMessage, reason: String)
+}
+
+/// A line of `radscribe hl7 queue`.
+public struct OutboxStatus: Sendable, Hashable {
+    public var id: Int64
+    public var accession: String
+    public var event: String
+    public var resultStatus: String
+    public var destination: String
+    public var controlID: String?
+    public var state: String
+    public var attempts: Int
+    public var lastError: String?
+    public var createdAt: Date
+    public var sentAt: Date?
+}
+
+extension ReportDatabase {
+    /// HL7 delivery: the frozen message, its destination, and delivery bookkeeping.
+    ///
+    /// - `destination` routes a row to one receiver. A destination registered in `hl7_destinations` (the ones
+    ///   `radscribe serve --ris` delivers to) gets its own copy (own MSH-10) of every later result. With none
+    ///   registered a row stays on the default route `''`: any destination may deliver it (`radscribe hl7 deliver`),
+    ///   and the one that gets an answer for it (AA, AE, AR) owns it from then on.
+    /// - `control_id` is MSH-10 of `payload`, unique.
+    /// - `attempts`, `last_error`, `last_attempt_at`, `sent_at`, `ack_code` record what delivery saw.
+    static func migrateHL7Delivery(_ db: Database) throws {
+        try db.alter(table: "hl7_outbox") { t in
+            t.add(column: "destination", .text).notNull().defaults(to: "")
+            t.add(column: "control_id", .text)
+            t.add(column: "attempts", .integer).notNull().defaults(to: 0)
+            t.add(column: "last_error", .text)
+            t.add(column: "last_attempt_at", .datetime)
+            t.add(column: "sent_at", .datetime)
+            t.add(column: "ack_code", .text)
+        }
+        try db.execute(
+            sql: """
+                CREATE UNIQUE INDEX hl7_outbox_control_id ON hl7_outbox(control_id);
+                CREATE INDEX hl7_outbox_queue ON hl7_outbox(destination, state, id);
+                CREATE INDEX hl7_outbox_unbuilt ON hl7_outbox(id) WHERE payload IS NULL;
+                """
+        )
+        try db.create(table: "hl7_destinations") { t in
+            t.primaryKey("name", .text)
+            t.column("created_at", .datetime).notNull()
+        }
+    }
+
+    // MARK: Freezing messages at enqueue time
+
+    /// Builds the message of every outbox row that has none yet, inside the caller's transaction: called at the end
+    /// of every write, so a status change and its frozen message commit together. A row on the default route is
+    /// copied for each registered destination beyond the first. Does nothing without ``resultEncoder``.
+    func freezeOutbox(_ db: Database) throws {
+        guard let encoder = resultEncoder else { return }
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT id, report_id, version_id, event, created_at, destination FROM hl7_outbox WHERE payload IS NULL"
+        )
+        if rows.isEmpty { return }
+        let destinations = try String.fetchAll(db, sql: "SELECT name FROM hl7_destinations ORDER BY created_at, name")
+        // Rows of one transaction usually share a report version: build its snapshot once.
+        var snapshots: [String: ReportSnapshot] = [:]
+        for row in rows {
+            let id: Int64 = row["id"]
+            let versionID: Int64? = row["version_id"]
+            let createdAt: Date = row["created_at"]
+            let event: String = row["event"]
+            let key = "\(row["report_id"] as Int64)/\(versionID ?? 0)/\(event)/\(createdAt.timeIntervalSince1970)"
+            let snapshot: ReportSnapshot
+            if let cached = snapshots[key] {
+                snapshot = cached
+            } else {
+                snapshot = try Self.snapshot(db, reportID: row["report_id"], versionID: versionID, event: event, at: createdAt)
+                snapshots[key] = snapshot
+            }
+            let destination: String = row["destination"]
+            var targets = [destination]
+            if destination.isEmpty, !destinations.isEmpty { targets = destinations }
+            let now = Date()
+            for (index, target) in targets.enumerated() {
+                let message = encoder.encode(snapshot, destination: target, at: now)
+                if index == 0 {
+                    try db.execute(
+                        sql: "UPDATE hl7_outbox SET destination = ?, control_id = ?, payload = ? WHERE id = ?",
+                        arguments: [target, message.controlID, message.payload, id]
+                    )
+                } else {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO hl7_outbox (report_id, version_id, event, result_status, created_at, state,
+                                                    destination, control_id, payload)
+                            SELECT report_id, version_id, event, result_status, created_at, 'pending', ?, ?, ?
+                            FROM hl7_outbox WHERE id = ?
+                            """,
+                        arguments: [target, message.controlID, message.payload, id]
+                    )
+                }
+            }
+        }
+    }
+
+    /// The report as the RIS must see it for one outbox row: the row's version and status.
+    static func snapshot(_ db: Database, reportID: Int64, versionID: Int64?, event: String, at time: Date) throws
+        -> ReportSnapshot
+    {
+        guard let report = try ReportRecord.fetchOne(db, key: reportID),
+            let order = try OrderRecord.fetchOne(db, key: report.orderId)
+        else { throw ReportStoreError.reportNotFound("report \(reportID)") }
+        let version = try versionID.flatMap { try ReportVersionRecord.fetchOne(db, key: $0) }
+            ?? latestVersion(db, reportID: reportID)
+        let sections = try version.map { try JSON.decode([ReportSection].self, from: $0.sectionsJson) } ?? []
+        return ReportSnapshot(
+            order: order.order,
+            status: ReportStatus(rawValue: event) ?? ReportStatus(rawValue: report.status) ?? .final,
+            sections: sections,
+            signedBy: report.signedBy ?? report.preliminaryBy,
+            statusChangedAt: time,
+            observedAt: report.createdAt
+        )
+    }
+
+    /// Builds the messages of rows enqueued without an encoder (e.g. before this version): a delivery calls it
+    /// before sending, so nothing goes out that is not stored first.
+    public func freezePendingMessages() throws {
+        try write { _ in }
+    }
+
+    /// Enqueues the current result of a report again (a new message with a new MSH-10), `copies` times, in one
+    /// transaction: for a manual resend, and for benchmarks.
+    /// - Throws: ``ReportStoreError`` when the accession has no report.
+    public func enqueueCurrentResult(accession: String, copies: Int = 1) throws {
+        try write { db in
+            let report = try Self.existingRecord(db, accession: accession)
+            guard let reportID = report.id else { throw ReportStoreError.reportNotFound(accession) }
+            let version = try Self.latestVersion(db, reportID: reportID)
+            let status = ReportStatus(rawValue: report.status) ?? .draft
+            let now = Date()
+            for _ in 0..<max(copies, 0) {
+                var outbox = OutboxRecord(
+                    reportId: reportID, versionId: version?.id, event: status.rawValue,
+                    resultStatus: status.hl7ResultStatus, createdAt: now, state: "pending", payload: nil
+                )
+                try outbox.insert(db)
+            }
+        }
+    }
+
+    // MARK: Destinations and queues
+
+    /// Registers a destination for good (idempotent): every later result is copied to it, and it takes every row
+    /// still on the default route. `radscribe serve --ris` does this; a one-off drain does not.
+    public func registerDestination(_ name: String) throws {
+        try write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO hl7_destinations (name, created_at) VALUES (?, ?)", arguments: [name, Date()]
+            )
+            try db.execute(
+                sql: "UPDATE hl7_outbox SET destination = ? WHERE destination = '' AND state IN ('pending', 'failed')",
+                arguments: [name]
+            )
+        }
+    }
+
+    /// The head of a destination's queue: the oldest row not yet sent or skipped, routed to it or on the default
+    /// route.
+    public func outboxHead(destination: String) throws -> OutboxHead {
+        try write { db in try Self.head(db, destination: destination) }
+    }
+
+    /// Records a successful delivery (AA) of an attempt and returns the next head in the same transaction.
+    public func markSent(id: Int64, ackCode: String, destination: String) throws -> OutboxHead {
+        try write { db in
+            let now = Date()
+            try db.execute(
+                sql: """
+                    UPDATE hl7_outbox SET state = 'sent', sent_at = ?, ack_code = ?, last_error = NULL,
+                                          attempts = attempts + 1, last_attempt_at = ?, destination = ?
+                    WHERE id = ? AND state = 'pending'
+                    """,
+                arguments: [now, ackCode, now, destination, id]
+            )
+            return try Self.head(db, destination: destination)
+        }
+    }
+
+    /// Records a rejection (AE/AR) of an attempt: the row is `failed` and its destination's queue stops behind it.
+    public func markRejected(id: Int64, ackCode: String, reason: String, destination: String) throws {
+        try write { db in
+            try db.execute(
+                sql: """
+                    UPDATE hl7_outbox SET state = 'failed', ack_code = ?, last_error = ?, attempts = attempts + 1,
+                                          last_attempt_at = ?, destination = ?
+                    WHERE id = ? AND state = 'pending'
+                    """,
+                arguments: [ackCode, reason, Date(), destination, id]
+            )
+        }
+    }
+
+    /// Records why a delivery try failed (timeout, connection lost, refused); the row stays pending and is resent.
+    /// - Parameter sent: whether the bytes went out (counted as an attempt) or the connection was never made.
+    public func recordAttemptFailure(id: Int64, error: String, sent: Bool) throws {
+        try write { db in
+            try db.execute(
+                sql: """
+                    UPDATE hl7_outbox SET last_error = ?, attempts = attempts + ?, last_attempt_at = ? WHERE id = ?
+                    """,
+                arguments: [error, sent ? 1 : 0, Date(), id]
+            )
+        }
+    }
+
+    /// Puts a rejected (or skipped) message back in its queue, where it was: it is sent next, with the same bytes.
+    /// - Throws: ``ReportStoreError`` when there is no such row, or it was already sent.
+    public func retryOutbox(id: Int64) throws -> OutboxStatus {
+        try changeState(id: id, from: ["failed", "skipped"], to: "pending")
+    }
+
+    /// Takes a message out of its queue without sending it, so the messages behind it can go.
+    /// - Throws: ``ReportStoreError`` when there is no such row, or it was already sent.
+    public func skipOutbox(id: Int64) throws -> OutboxStatus {
+        try changeState(id: id, from: ["failed", "pending"], to: "skipped")
+    }
+
+    /// Every outbox row with its delivery state, oldest first; optionally one state or destination only.
+    public func outboxStatus(state: String? = nil, destination: String? = nil, limit: Int = 1000) throws
+        -> [OutboxStatus]
+    {
+        try read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let state {
+                conditions.append("o.state = ?")
+                arguments += [state]
+            }
+            if let destination {
+                conditions.append("o.destination = ?")
+                arguments += [destination]
+            }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            arguments += [limit]
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.*, orders.accession FROM hl7_outbox o
+                    JOIN reports r ON r.id = o.report_id JOIN orders ON orders.id = r.order_id
+                    \(filter) ORDER BY o.id LIMIT ?
+                    """,
+                arguments: arguments
+            ).map(Self.status)
+        }
+    }
+
+    private func changeState(id: Int64, from states: Set<String>, to state: String) throws -> OutboxStatus {
+        try write { db in
+            guard let current = try String.fetchOne(db, sql: "SELECT state FROM hl7_outbox WHERE id = ?", arguments: [id])
+            else { throw ReportStoreError.outboxMessageNotFound(id) }
+            guard states.contains(current) else {
+                throw ReportStoreError.outboxStateConflict(id, state: current, wanted: state)
+            }
+            try db.execute(sql: "UPDATE hl7_outbox SET state = ? WHERE id = ?", arguments: [state, id])
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT o.*, orders.accession FROM hl7_outbox o
+                        JOIN reports r ON r.id = o.report_id JOIN orders ON orders.id = r.order_id WHERE o.id = ?
+                        """,
+                    arguments: [id]
+                )
+            else { throw ReportStoreError.outboxMessageNotFound(id) }
+            return Self.status(row)
+        }
+    }
+
+    private static func status(_ row: Row) -> OutboxStatus {
+        OutboxStatus(
+            id: row["id"], accession: row["accession"], event: row["event"], resultStatus: row["result_status"],
+            destination: row["destination"], controlID: row["control_id"], state: row["state"],
+            attempts: row["attempts"], lastError: row["last_error"], createdAt: row["created_at"],
+            sentAt: row["sent_at"]
+        )
+    }
+
+    private static func head(_ db: Database, destination: String) throws -> OutboxHead {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT id, destination, control_id, payload, state, attempts, last_error FROM hl7_outbox
+                    WHERE destination IN (?, '') AND state IN ('pending', 'failed') ORDER BY id LIMIT 1
+                    """,
+                arguments: [destination]
+            )
+        else { return .empty }
+        guard let payload: String = row["payload"], let controlID: String = row["control_id"] else {
+            // Not frozen: no encoder was configured when it was enqueued, nor since.
+            let message = OutboxMessage(
+                id: row["id"], destination: row["destination"], controlID: "", payload: "", state: row["state"],
+                attempts: row["attempts"]
+            )
+            return .blocked(message, reason: "message not built (no HL7 encoder configured)")
+        }
+        let message = OutboxMessage(
+            id: row["id"], destination: row["destination"], controlID: controlID, payload: payload, state: row["state"],
+            attempts: row["attempts"]
+        )
+        if message.state == "failed" {
+            return .blocked(message, reason: row["last_error"] ?? "rejected")
+        }
+        return .next(message)
+    }
+}
+
+extension ReportStoreError {
+    static func outboxMessageNotFound(_ id: Int64) -> ReportStoreError {
+        ReportStoreError(.outboxMessageNotFound, "no HL7 outbox message \(id); see `radscribe hl7 queue`")
+    }
+
+    static func outboxStateConflict(_ id: Int64, state: String, wanted: String) -> ReportStoreError {
+        ReportStoreError(.illegalTransition, "HL7 outbox message \(id) is \(state) and cannot become \(wanted); nothing changed")
+    }
+}
