@@ -381,11 +381,13 @@ public struct DictationSession: Sendable {
         return best
     }
 
-    /// The spoken forms a selection option answers to: its text and its value.
+    /// The spoken forms a selection option answers to: its text, its value and its synonyms.
     public static func optionPhrases(_ option: TemplateOption) -> [[String]] {
         var phrases = [SpokenForm.words(option.text)]
-        let value = SpokenForm.words(option.value)
-        if value != phrases[0] { phrases.append(value) }
+        for alternative in [option.value] + option.synonyms {
+            let words = SpokenForm.words(alternative)
+            if !words.isEmpty, !phrases.contains(words) { phrases.append(words) }
+        }
         return phrases
     }
 

@@ -113,8 +113,11 @@ struct DictateCommand: ParsableCommand {
             let blankTemplate = try BundledTemplates.parse(storedTemplate)
             let newOrder = order.order(accession: accession, template: blankTemplate)
             // Merge fields (reason for exam, procedure, exam date, …) come from the order the RIS sent.
-            let reportTemplate = blankTemplate.fillingMergeFields(
-                from: try store.order(accession: accession) ?? newOrder, examDate: Date()
+            let resources = try ResourceLocator.discover()
+            let reportTemplate = OptionSynonyms.enrich(
+                blankTemplate.fillingMergeFields(from: try store.order(accession: accession) ?? newOrder, examDate: Date()),
+                resources: resources,
+                vocabulary: try OptionSynonyms.vocabulary(resources.dictionary)
             )
 
             let session = DictationSessionBox(DictationSession(template: reportTemplate))

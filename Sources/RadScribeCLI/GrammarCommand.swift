@@ -31,7 +31,7 @@ struct GrammarCommand: ParsableCommand {
             try reportingErrors {
                 let resources = try ResourceLocator.discover()
                 let outputDirectory = output.map { URL(fileURLWithPath: $0) } ?? resources.grammarsDirectory
-                let vocabulary = try Self.vocabulary(resources.dictionary)
+                let vocabulary = try OptionSynonyms.vocabulary(resources.dictionary)
                 let files = try FileManager.default.contentsOfDirectory(at: resources.templatesDirectory, includingPropertiesForKeys: nil)
                     .filter { $0.pathExtension == "html" }
                     .sorted { $0.path < $1.path }
@@ -41,7 +41,9 @@ struct GrammarCommand: ParsableCommand {
                     let slug = file.deletingPathExtension().lastPathComponent
                     let template: ReportTemplate
                     do {
-                        template = try ReportTemplate.parse(contentsOf: file).template
+                        template = OptionSynonyms.enrich(
+                            try ReportTemplate.parse(contentsOf: file).template, resources: resources, vocabulary: vocabulary
+                        )
                     } catch {
                         Console.error("skipped \(file.lastPathComponent): \(error)")
                         continue
@@ -75,14 +77,6 @@ struct GrammarCommand: ParsableCommand {
             }
         }
 
-        static func vocabulary(_ dictionary: URL) throws -> Set<String> {
-            let text = try String(contentsOf: dictionary, encoding: .utf8)
-            return Set(text.split(whereSeparator: \.isNewline).compactMap { line in
-                line.split(separator: " ").first.map { word in
-                    String(word.split(separator: "(").first ?? word)
-                }
-            })
-        }
     }
 }
 

@@ -122,6 +122,8 @@ public struct TemplateOption: Sendable, Hashable, Codable {
     /// `selected` attribute present.
     public var isSelected: Bool
     public var codes: [TemplateCode]
+    /// Other names the option answers to when spoken (ontology synonyms); not part of the MRRT file.
+    public var synonyms: [String] = []
 
     public init(id: String?, name: String?, value: String, text: String, isSelected: Bool, codes: [TemplateCode] = []) {
         self.id = id

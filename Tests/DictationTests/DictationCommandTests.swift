@@ -205,12 +205,50 @@ struct FieldGrammarTests {
     func committedGrammars() throws {
         let dictionary = try String(contentsOf: ProjectPaths.root.appendingPathComponent("Lexicon/radscribe.dict"), encoding: .utf8)
         let vocabulary = Set(dictionary.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) })
-        let grammars = FieldGrammar.grammars(for: ChestFixture.template, slug: "chest-radiograph-2-views")
-        for grammar in grammars {
+        for grammar in FieldGrammar.grammars(for: ChestFixture.template, slug: "chest-radiograph-2-views") {
             #expect(grammar.missingWords(in: vocabulary).isEmpty, "\(grammar.name): \(grammar.missingWords(in: vocabulary))")
-            let file = ProjectPaths.root.appendingPathComponent("Grammars/chest-radiograph-2-views/\(grammar.fieldKey).gram")
-            let committed = try? String(contentsOf: file, encoding: .utf8)
-            #expect(committed == grammar.jsgf, "run `radscribe grammar build` to regenerate \(file.path)")
         }
+        // The committed files are what `radscribe grammar build` writes now (with ontology synonyms).
+        let fresh = try ProjectPaths.temporaryDirectory("grammars")
+        let build = try ProcessRunner.radscribe(["grammar", "build", "--output", fresh.path])
+        #expect(build.exitCode == 0, "\(build.stderr)")
+        let committedRoot = ProjectPaths.root.appendingPathComponent("Grammars")
+        let files = FileManager.default.enumerator(atPath: fresh.path)?.compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".gram") } ?? []
+        #expect(files.count >= 10)
+        for file in files {
+            let committed = try? String(contentsOf: committedRoot.appendingPathComponent(file), encoding: .utf8)
+            let current = try String(contentsOf: fresh.appendingPathComponent(file), encoding: .utf8)
+            #expect(committed == current, "run `radscribe grammar build` to regenerate Grammars/\(file)")
+        }
+    }
+}
+
+@Suite("Option synonyms")
+struct OptionSynonymTests {
+    typealias F = ChestFixture
+
+    @Test("an option's synonyms select it, spoken bare or after select; without them they are dictation")
+    func synonymsSelect() {
+        var template = F.template
+        for index in template.sections.indices {
+            for fieldIndex in template.sections[index].fields.indices {
+                for optionIndex in template.sections[index].fields[fieldIndex].options.indices
+                where template.sections[index].fields[fieldIndex].options[optionIndex].value == "normal" {
+                    template.sections[index].fields[fieldIndex].options[optionIndex].synonyms = ["within normal limits"]
+                }
+            }
+        }
+        var session = DictationSession(template: template)
+        session.dictate(F.utterance("go to heart and mediastinum"))
+        session.dictate(F.utterance("select mildly enlarged", at: 5))
+        session.dictate(F.utterance("within normal limits", at: 10))
+        #expect(session.fieldValues["findings-heart-mediastinum"] == "Normal heart size and mediastinal contours.")
+
+        var plain = DictationSession(template: F.template)
+        plain.dictate(F.utterance("go to heart and mediastinum"))
+        plain.dictate(F.utterance("select mildly enlarged", at: 5))
+        plain.dictate(F.utterance("within normal limits", at: 10))
+        #expect(plain.fieldValues["findings-heart-mediastinum"] != "Normal heart size and mediastinal contours.")
     }
 }
