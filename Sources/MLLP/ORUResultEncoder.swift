@@ -5,14 +5,28 @@ import RadScribeCore
 /// Builds the ORU^R01 of an outbox row with a fresh MSH-10: what ``ReportDatabase`` freezes into the outbox.
 public struct ORUResultEncoder: ResultMessageEncoder {
     public var builder: ORUBuilder
+    /// Codes the report's findings (ontology concepts with presence and side) when the snapshot carries none.
+    public var codeFindings: @Sendable ([ReportSection]) -> [ReportFinding]
 
-    public init(builder: ORUBuilder = ORUBuilder(receivingApplication: "RIS")) {
+    public init(
+        builder: ORUBuilder = ORUBuilder(receivingApplication: "RIS"),
+        codeFindings: @escaping @Sendable ([ReportSection]) -> [ReportFinding] = { _ in [] }
+    ) {
         self.builder = builder
+        self.codeFindings = codeFindings
+    }
+
+    /// The snapshot with its coded findings filled in.
+    public func coded(_ report: ReportSnapshot) -> ReportSnapshot {
+        guard report.findings.isEmpty else { return report }
+        var report = report
+        report.findings = codeFindings(report.sections)
+        return report
     }
 
     public func encode(_ report: ReportSnapshot, destination: String, at time: Date) -> EncodedResultMessage {
         let controlID = MessageControlID.generate(at: time)
-        let message = builder.build(report, controlID: controlID, at: time)
+        let message = builder.build(coded(report), controlID: controlID, at: time)
         return EncodedResultMessage(controlID: controlID, payload: message.er7)
     }
 }

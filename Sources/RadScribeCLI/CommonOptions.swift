@@ -25,7 +25,7 @@ struct DatabaseOptions: ParsableArguments {
     /// Opens the database and loads any bundled template that is new or changed.
     func open() throws -> ReportDatabase {
         var database = try ReportDatabase(path: resolvedPath)
-        database.resultEncoder = ORUResultEncoder()
+        database.resultEncoder = ORUResultEncoder.bundled
         try BundledTemplates.sync(into: database, from: try ResourceLocator.discover())
         return database
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HL7
+import MLLP
 import RadScribeCore
 import ReportStore
 
@@ -47,7 +48,8 @@ struct HL7Command: ParsableCommand {
                     receivingFacility: receivingFacility
                 )
                 let now = Date()
-                let message = builder.build(report.snapshot, controlID: MessageControlID.generate(at: now), at: now)
+                let snapshot = ORUResultEncoder.bundled.coded(report.snapshot)
+                let message = builder.build(snapshot, controlID: MessageControlID.generate(at: now), at: now)
                 let segments = message.segments.map(\.er7)
                 let separator = lf ? "\n" : "\r"
                 Console.write(segments.joined(separator: separator) + separator)

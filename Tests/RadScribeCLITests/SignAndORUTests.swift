@@ -37,6 +37,15 @@ struct SignAndORUTests {
         for obx in observations {
             #expect(obx.split(separator: "|", omittingEmptySubsequences: false)[11] == "F")
         }
+        // Coded findings from the ontology follow the sections: the effusion present on the left, no pneumothorax.
+        let coded = segments.filter { $0.hasPrefix("OBX|") && $0.contains("|CE|121071^") }
+        let effusion = try #require(coded.first { $0.contains("pleural effusion") }, "\(segments)")
+        #expect(effusion.split(separator: "|", omittingEmptySubsequences: false)[8] == "A")
+        let effusionSubID = effusion.split(separator: "|", omittingEmptySubsequences: false)[4]
+        #expect(segments.contains { $0.contains("LATERALITY") && $0.contains("|\(effusionSubID)|") && $0.contains("Left") })
+        let pneumothorax = try #require(coded.first { $0.contains("pneumothorax") }, "\(segments)")
+        #expect(pneumothorax.split(separator: "|", omittingEmptySubsequences: false)[8] == "N", "no pneumothorax: absent")
+
         let again = try cli.run(["hl7", "oru", "ORU1"])
         let controlID = { (text: String) in text.split(separator: "\r")[0].split(separator: "|", omittingEmptySubsequences: false)[9] }
         #expect(controlID(oru.stdout) != controlID(again.stdout), "MSH-10 unique per message")
