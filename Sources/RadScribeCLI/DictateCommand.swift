@@ -116,7 +116,6 @@ struct DictateCommand: ParsableCommand {
             let resources = try ResourceLocator.discover()
             let reportTemplate = OptionSynonyms.enrich(
                 blankTemplate.fillingMergeFields(from: try store.order(accession: accession) ?? newOrder, examDate: Date()),
-                resources: resources,
                 vocabulary: try OptionSynonyms.vocabulary(resources.dictionary)
             )
 

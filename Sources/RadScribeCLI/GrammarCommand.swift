@@ -42,7 +42,7 @@ struct GrammarCommand: ParsableCommand {
                     let template: ReportTemplate
                     do {
                         template = OptionSynonyms.enrich(
-                            try ReportTemplate.parse(contentsOf: file).template, resources: resources, vocabulary: vocabulary
+                            try ReportTemplate.parse(contentsOf: file).template, vocabulary: vocabulary
                         )
                     } catch {
                         Console.error("skipped \(file.lastPathComponent): \(error)")

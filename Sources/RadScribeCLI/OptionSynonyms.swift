@@ -9,8 +9,8 @@ import ReportTemplates
 enum OptionSynonyms {
     /// The template with each option's ontology synonyms added, keeping only names whose every word the
     /// recognizer can pronounce (a grammar with an unknown word would be refused as a whole).
-    static func enrich(_ template: ReportTemplate, resources: ResourceLocator, vocabulary: Set<String>) -> ReportTemplate {
-        guard let ontology = try? OntologyFile.load(contentsOf: OntologyFile.bundledURL(in: resources)) else { return template }
+    static func enrich(_ template: ReportTemplate, vocabulary: Set<String>) -> ReportTemplate {
+        guard let ontology = BundledOntology.ontology else { return template }
         var conceptsByName: [String: [OntologyConcept]] = [:]
         for concept in ontology.concepts {
             for name in [concept.preferredTerm] + concept.synonyms {

@@ -1,6 +1,7 @@
 import Foundation
 import HL7
 import Testing
+import TestSupport
 
 /// SplitMix64: a small seeded generator, so every run mutates the same way.
 struct SeededGenerator: RandomNumberGenerator {

@@ -2,6 +2,7 @@ import Foundation
 import HL7
 import RadScribeCore
 import Testing
+import TestSupport
 
 @Suite("ORM^O01 / OMI^O23 parsing", .serialized)
 struct OrderMessageTests {

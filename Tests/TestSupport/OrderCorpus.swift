@@ -1,17 +1,17 @@
 import Foundation
-import TestSupport
 
-/// The ORM/OMI corpus of the HL7 tests, `Tests/HL7Tests/Fixtures/orders` (read from the source tree).
-enum OrderCorpus {
-    static var folder: URL { ProjectPaths.root.appendingPathComponent("Tests/HL7Tests/Fixtures/orders") }
+/// The ORM/OMI corpus in `Tests/HL7Tests/Fixtures/orders` (excluded from the bundle; read from the source tree),
+/// shared by the HL7 and HL7Inbound tests.
+public enum OrderCorpus {
+    public static var folder: URL { ProjectPaths.root.appendingPathComponent("Tests/HL7Tests/Fixtures/orders") }
 
     /// Valid messages, in the order they are applied (create, then change, then cancel).
-    static func valid() throws -> [(name: String, text: String)] {
+    public static func valid() throws -> [(name: String, text: String)] {
         try files(in: "valid")
     }
 
     /// Invalid messages with the expected MSA-1, ERR-3 condition and ERR-2 location ("-" for none).
-    static func invalid() throws -> [(name: String, text: String, code: String, condition: String, location: String)] {
+    public static func invalid() throws -> [(name: String, text: String, code: String, condition: String, location: String)] {
         let manifest = try String(contentsOf: folder.appendingPathComponent("invalid/expected.txt"), encoding: .utf8)
         return try manifest.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { line in
             let parts = line.split(separator: " ").map(String.init)
