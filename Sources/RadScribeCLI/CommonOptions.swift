@@ -50,6 +50,9 @@ struct ModelOptions: ParsableArguments {
 
     @OptionGroup var profiles: ProfilesDirectoryOption
 
+    /// The options as given with no flags: the radiology models (for callers outside the command line).
+    static func defaults() throws -> ModelOptions { try parse([]) }
+
     static let stockModelDirectory = URL(fileURLWithPath: "/usr/share/pocketsphinx/model/en-us")
 
     /// - Parameter speaker: whose profile to use when there is one and `--profile` names none (the dictating author).

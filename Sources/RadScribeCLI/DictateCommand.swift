@@ -259,6 +259,15 @@ struct NewOrderOptions: ParsableArguments {
     }
 
     func order(accession: String, template: ReportTemplate) -> ImagingOrder {
+        Self.order(
+            accession: accession, template: template, mrn: mrn, patientName: patientName, birthDate: birthDate, sex: sex
+        )
+    }
+
+    /// The order of an accession the RIS has not sent, from the template and what the dictating user gave.
+    static func order(
+        accession: String, template: ReportTemplate, mrn: String?, patientName: String?, birthDate: String?, sex: String?
+    ) -> ImagingOrder {
         let name = (patientName ?? "").split(separator: "^", omittingEmptySubsequences: false).map(String.init)
         return ImagingOrder(
             accession: accession,

@@ -29,7 +29,10 @@ public struct ResourceLocator: Sendable {
         if let home = environment["RADSCRIBE_HOME"], !home.isEmpty {
             candidates.append(URL(fileURLWithPath: home))
         }
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        // readlink, not resolvingSymlinksInPath: a long-running `serve` whose binary was rebuilt since it started
+        // sees "PATH (deleted)", which still names the install folder.
+        let linked = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "/proc/self/exe"
+        let executable = URL(fileURLWithPath: linked.hasSuffix(" (deleted)") ? String(linked.dropLast(10)) : linked)
         var directory = executable.deletingLastPathComponent()
         candidates.append(directory.deletingLastPathComponent().appendingPathComponent("share/radscribe"))
         while directory.path != "/" {

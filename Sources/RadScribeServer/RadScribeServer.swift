@@ -1,21 +1,29 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 import ReportStore
 import ServiceLifecycle
 import UnixSignals
 
-/// The long-running RadScribe service: the HTTP API over the report database.
-/// It grows with later issues (HL7 listener, outbox delivery, web workstation) as further services.
+/// The long-running RadScribe service: the reading-room workstation (static pages, JSON API, live-dictation
+/// WebSocket) over the report database, with further services (HL7 delivery, the order listener) beside it.
 public struct RadScribeServer: Sendable {
     private let database: ReportDatabase
     private let configuration: ServerConfiguration
+    private let dictation: (any DictationEngine)?
     private let logger: Logger
 
-    public init(database: ReportDatabase, configuration: ServerConfiguration, logger: Logger) {
+    /// - Parameter dictation: opens live dictations for the WebSocket; nil answers it with 503 (no models).
+    public init(
+        database: ReportDatabase, configuration: ServerConfiguration, dictation: (any DictationEngine)? = nil,
+        logger: Logger
+    ) {
         self.database = database
         self.configuration = configuration
+        self.dictation = dictation
         self.logger = logger
     }
 
@@ -27,8 +35,19 @@ public struct RadScribeServer: Sendable {
     public func run(
         services: [any Service] = [], onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
-        let app = Application(
-            router: makeRouter(),
+        let app = makeApplication(onListening: onListening)
+        let group = ServiceGroup(
+            configuration: .init(services: [app] + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await group.run()
+    }
+
+    /// The HTTP application with WebSocket upgrades, not yet running (tests run it with HummingbirdTesting).
+    func makeApplication(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = makeRouter()
+        return Application(
+            router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(maxFrameSize: 1 << 20)),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: "RadScribe"
@@ -38,17 +57,37 @@ public struct RadScribeServer: Sendable {
             },
             logger: logger
         )
-        let group = ServiceGroup(
-            configuration: .init(services: [app] + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        )
-        try await group.run()
     }
 
     /// The routes, separate from the listener so tests can drive them in process.
-    public func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func makeRouter() -> Router<APIRequestContext> {
+        makeRoutes().router
+    }
+
+    /// The router and who may use each API route (compared with openapi.yaml by the tests).
+    func makeRoutes() -> (router: Router<APIRequestContext>, access: [RouteAccess]) {
+        let router = Router(context: APIRequestContext.self)
+        router.add(middleware: LogRequestsMiddleware(.debug))
+        router.add(middleware: SecurityHeaders())
+        if let pages = Self.pagesDirectory {
+            router.add(middleware: FileMiddleware(pages.path, searchForIndexHtml: true, logger: logger))
+        }
+        router.add(middleware: SessionAuthenticator(database: database))
+        var routes = APIRouteBuilder(router: router)
+        registerService(on: &routes)
+        WorkstationAPI(database: database).register(on: &routes)
+        registerDictation(on: &routes)
+        return (router, routes.access)
+    }
+
+    /// The workstation's pages, bundled with this module.
+    static var pagesDirectory: URL? {
+        Bundle.module.resourceURL?.appendingPathComponent("Public", isDirectory: true)
+    }
+
+    private func registerService(on routes: inout APIRouteBuilder) {
         let database = database
-        router.get("/health") { _, _ -> Response in
+        routes.add(.get, "/health", roles: nil) { _, _ in
             let health: Health
             do {
                 try await database.ping()
@@ -56,18 +95,60 @@ public struct RadScribeServer: Sendable {
             } catch {
                 health = Health(status: "unavailable", database: String(describing: error))
             }
-            let body = try JSONEncoder().encode(health)
+            return try JSONResponse.make(health, status: health.status == "ok" ? .ok : .serviceUnavailable)
+        }
+        routes.add(.get, "/api/openapi.yaml", roles: nil) { _, _ in
+            guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml") else {
+                throw APIError(.notFound, "openapi.yaml is not bundled with this build")
+            }
             return Response(
-                status: health.status == "ok" ? .ok : .serviceUnavailable,
-                headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(bytes: body))
+                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: try Data(contentsOf: url)))
             )
         }
-        return router
+    }
+
+    private func registerDictation(on routes: inout APIRouteBuilder) {
+        let (database, dictation, logger) = (database, dictation, logger)
+        routes.webSocket(
+            "/api/dictation", roles: RouteAccess.dictating,
+            shouldUpgrade: { _, _ in
+                guard dictation != nil else {
+                    throw APIError(.serviceUnavailable, "live dictation is off: this server was started without speech models")
+                }
+            },
+            onUpgrade: { inbound, outbound, context in
+                guard let engine = dictation, let user = context.requestContext.user else { return }
+                try await DictationSocket(engine: engine, database: database, user: user, outbound: outbound, logger: logger)
+                    .run(inbound)
+            }
+        )
     }
 }
 
 struct Health: Codable, Sendable {
     var status: String
     var database: String
+}
+
+/// Offline pages from this server only: no inline scripts, no other origins.
+struct SecurityHeaders: RouterMiddleware {
+    typealias Context = APIRequestContext
+
+    func handle(
+        _ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response
+    ) async throws -> Response {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            response = try error.response(from: request, context: context)
+        }
+        response.headers[.contentSecurityPolicy] =
+            "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; "
+            + "connect-src 'self'; frame-ancestors 'none'"
+        response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        return response
+    }
 }

@@ -40,14 +40,14 @@ extension ReportDatabase {
             let sql =
                 filter.statuses?.isEmpty == false
                 ? """
-                    SELECT o.*, r.status AS report_status FROM reports r INDEXED BY reports_worklist_order
+                    SELECT o.*, r.status AS report_status, r.signed_at AS report_signed_at FROM reports r INDEXED BY reports_worklist_order
                     CROSS JOIN orders o ON o.id = r.order_id
                     \(whereClause)
                     ORDER BY r.worklist_rank, r.worklist_at, r.order_id
                     LIMIT ?
                     """
                 : """
-                    SELECT o.*, r.status AS report_status FROM orders o
+                    SELECT o.*, r.status AS report_status, r.signed_at AS report_signed_at FROM orders o
                     JOIN reports r ON r.order_id = o.id
                     \(whereClause)
                     ORDER BY CASE o.priority WHEN 'STAT' THEN 0 WHEN 'URGENT' THEN 1 ELSE 2 END,
@@ -60,7 +60,8 @@ extension ReportDatabase {
                 return WorklistItem(
                     order: order.order,
                     status: ReportStatus(rawValue: row["report_status"]) ?? .scheduled,
-                    orderedAt: order.createdAt
+                    orderedAt: order.createdAt,
+                    signedAt: row["report_signed_at"]
                 )
             }
         }

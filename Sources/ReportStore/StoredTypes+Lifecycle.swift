@@ -83,6 +83,8 @@ public struct WorklistItem: Sendable, Hashable {
     public var order: ImagingOrder
     public var status: ReportStatus
     public var orderedAt: Date
+    /// When the final signature was given; order → signature is the turnaround.
+    public var signedAt: Date?
 }
 
 /// A report matching a full-text search.

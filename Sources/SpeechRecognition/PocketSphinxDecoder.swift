@@ -77,6 +77,13 @@ final class PocketSphinxDecoder {
         try check(ps_end_utt(decoder), "ps_end_utt")
     }
 
+    /// The best hypothesis so far of the utterance in progress (cheap: no lattice, no confidences), for live display.
+    func partialHypothesis() -> String {
+        guard let hypothesis = ps_get_hyp(decoder, nil) else { return "" }
+        return String(cString: hypothesis).split(separator: " ").compactMap { Self.spokenWord(String($0)) }
+            .joined(separator: " ")
+    }
+
     /// The words of the last utterance with stream-relative times and posterior confidences.
     func words() -> [RecognizedWord] {
         guard ps_get_hyp(decoder, nil) != nil else { return [] }

@@ -142,6 +142,10 @@ public final class Recognizer {
         return Array(finished[before...])
     }
 
+    /// The words heard so far in the utterance still being spoken (empty between utterances): what a live view shows
+    /// before the utterance is final.
+    public var partialText: String { utteranceOpen && heardSpeech ? decoder.partialHypothesis() : "" }
+
     /// True while the speaker is talking, as the decoder's voice-activity detector sees it.
     public var isInSpeech: Bool { decoder.inSpeech }
 

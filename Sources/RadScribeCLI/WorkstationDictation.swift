@@ -1,0 +1,215 @@
+import AudioCapture
+import Dictation
+import Foundation
+import RadScribeCore
+import RadScribeServer
+import ReportStore
+import ReportTemplates
+import SpeechRecognition
+import Synchronization
+
+/// Live dictation for the web workstation, built from the same parts as `radscribe dictate`: the radiology
+/// recognizer with the speaker's profile and the user lexicon, field grammars switched by the cursor, the dictation
+/// session, and the capture journal (a crash loses at most the last second of audio).
+struct RecognizerDictationEngine: DictationEngine {
+    let databasePath: String
+    let store: ReportDatabase
+    let models: ModelOptions
+    /// The reading-room microphone for the `server` source (`serve --audio-device`).
+    let device: String
+    /// Seconds of silence after speech that end a server-captured dictation.
+    var endSilence = 3.0
+
+    func open(_ request: DictationRequest) throws -> any DictationStream {
+        guard let stored = try store.template(slug: request.templateSlug) else {
+            throw CLIError(
+                description: "no template '\(request.templateSlug)'; see `radscribe template list`",
+                exitCode: ExitStatus.notFound
+            )
+        }
+        if let existing = try store.report(accession: request.accession), !existing.status.isDraft {
+            throw CLIError(
+                description: "report \(request.accession) is \(existing.status.rawValue); a signed report changes only by "
+                    + "addendum or correction",
+                exitCode: ExitStatus.refused
+            )
+        }
+        let blank = try BundledTemplates.parse(stored)
+        let newOrder = NewOrderOptions.order(
+            accession: request.accession, template: blank, mrn: nil, patientName: nil, birthDate: nil, sex: nil
+        )
+        let resources = try ResourceLocator.discover()
+        let template = OptionSynonyms.enrich(
+            blank.fillingMergeFields(from: try store.order(accession: request.accession) ?? newOrder, examDate: Date()),
+            vocabulary: try OptionSynonyms.vocabulary(resources.dictionary)
+        )
+        // The worklist shows the exam as being dictated (an existing order only; a new one is created on saving).
+        if try store.report(accession: request.accession) != nil {
+            _ = try store.beginDictation(accession: request.accession, by: request.author)
+        }
+        let recognizer = try Recognizer(configuration: models.configuration(speaker: request.author))
+        let journal = try CaptureJournal.start(
+            store: try ReportDatabase(path: databasePath), accession: request.accession,
+            templateSlug: request.templateSlug, author: request.author,
+            device: request.source == .server ? device : "browser", orderIfNew: newOrder
+        )
+        return try RecognizerDictationStream(
+            request: request, storedTemplate: stored, template: template, newOrder: newOrder, recognizer: recognizer,
+            lexicon: UserLexicon(database: try ReportDatabase(path: databasePath)), journal: journal, store: store,
+            device: device, endSilence: endSilence
+        )
+    }
+}
+
+/// One live dictation. The connection serializes calls; the lock guards against ``stop()`` from another thread and
+/// against a late call after ``finish()``.
+final class RecognizerDictationStream: DictationStream, @unchecked Sendable {
+    let templateSlug: String
+    let templateVersion: Int
+    let template: ReportTemplate
+    private let request: DictationRequest
+    private let newOrder: ImagingOrder
+    private let recognizer: Recognizer
+    private let lexicon: UserLexicon
+    private let journal: CaptureJournal
+    private let store: ReportDatabase
+    private let device: String
+    private let endSilence: Double
+    private let lock = NSLock()
+    private let stopRequested = Atomic<Bool>(false)
+    private var session: DictationSession
+    private var samples: [Int16] = []
+    /// Utterances the session has taken, and the commands it applied, to report only what is new.
+    private var reportedUtterances = 0
+    private var reportedCommands = 0
+    private var lastPartial = ""
+    private var pendingUtterances: [Utterance] = []
+
+    init(
+        request: DictationRequest, storedTemplate: StoredTemplate, template: ReportTemplate, newOrder: ImagingOrder,
+        recognizer: Recognizer, lexicon: UserLexicon, journal: CaptureJournal, store: ReportDatabase, device: String,
+        endSilence: Double
+    ) throws {
+        self.request = request
+        templateSlug = storedTemplate.slug
+        templateVersion = storedTemplate.version
+        self.template = template
+        self.newOrder = newOrder
+        self.recognizer = recognizer
+        self.lexicon = lexicon
+        self.journal = journal
+        self.store = store
+        self.device = device
+        self.endSilence = endSilence
+        session = DictationSession(template: template)
+        try lexicon.teach(recognizer)
+        let switcher = FieldGrammarSwitcher(template: template, slug: storedTemplate.slug, recognizer: recognizer)
+        try recognizer.useSearch(switcher.search(for: session))
+        // Called between utterances, inside feed(): the session takes the utterance, the cursor picks the next search.
+        recognizer.searchAfterUtterance = { [unowned self] utterance in
+            session.dictate(utterance)
+            pendingUtterances.append(utterance)
+            lexicon.refresh(recognizer)
+            return switcher.search(for: session)
+        }
+        try recognizer.beginStream()
+    }
+
+    var cursor: DictationSession.Position { lock.withLock { session.position } }
+
+    func feed(_ chunk: [Int16]) throws -> [DictationUpdate] {
+        try lock.withLock {
+            samples.append(contentsOf: chunk)
+            try journal.append(chunk)
+            try recognizer.feed(chunk)
+            return updates()
+        }
+    }
+
+    func record(updates report: @escaping @Sendable ([DictationUpdate]) -> Void) throws {
+        let capture = try CaptureSession.start(device: device)
+        defer { capture.stop() }
+        var silence = 0.0
+        let (startedAt, paced) = (ContinuousClock.now, CapturePacing.isRealtime)
+        var captured = 0
+        while !stopRequested.load(ordering: .relaxed), let chunk = try capture.nextChunk() {
+            captured += chunk.count
+            if paced { CapturePacing.wait(until: Double(captured) / 16_000, since: startedAt) }
+            let changes = try feed(chunk)
+            if !changes.isEmpty { report(changes) }
+            let seconds = Double(chunk.count) / Double(PCMAudio.recognizerSampleRate)
+            if recognizer.isInSpeech {
+                silence = 0
+            } else if recognizer.hasHeardSpeech {
+                silence += seconds
+                if silence >= endSilence { break }
+            }
+        }
+    }
+
+    func stop() { stopRequested.store(true, ordering: .relaxed) }
+
+    func finish() throws -> DictationOutcome {
+        try lock.withLock {
+            try journal.flush()
+            _ = try recognizer.finishStream()
+            let final = updates()
+            let audio = PCMAudio(samples: samples)
+            let receipt = try store.saveDictation(
+                DictatedDraft(
+                    accession: request.accession, templateSlug: templateSlug, sections: session.sections,
+                    spokenWords: session.spokenWords,
+                    audio: DictationAudio(sampleRate: audio.sampleRate, sampleCount: samples.count, wav: audio.wavData()),
+                    author: request.author, source: "recognizer", orderIfNew: newOrder
+                ),
+                completingCapture: journal.captureID
+            )
+            return DictationOutcome(
+                report: receipt.report, updates: final, signRequested: session.events.contains(.signReport),
+                fieldValues: session.fieldValues
+            )
+        }
+    }
+
+    func abandon() {
+        lock.withLock { try? journal.flush() }
+    }
+
+    /// What changed since the last call: finished utterances with the report as it now stands, else a new partial.
+    private func updates() -> [DictationUpdate] {
+        var result: [DictationUpdate] = []
+        for utterance in pendingUtterances {
+            let applied = session.commandLog.dropFirst(reportedCommands).last { $0.applied }
+            reportedCommands = session.commandLog.count
+            result.append(
+                .utterance(
+                    UtteranceUpdate(
+                        words: utterance.words, end: utterance.end, command: applied.map { Self.describe($0.command) },
+                        sections: session.sections, cursor: session.position, fieldValues: session.fieldValues
+                    )
+                )
+            )
+        }
+        pendingUtterances.removeAll()
+        let partial = recognizer.partialText
+        if partial != lastPartial {
+            lastPartial = partial
+            result.append(.partial(partial))
+        }
+        return result
+    }
+
+    static func describe(_ command: Dictation.DictationCommand) -> String {
+        switch command {
+        case .nextField: "next field"
+        case .previousField: "previous field"
+        case .goTo(let position): "go to \(position)"
+        case .scratchThat: "scratch that"
+        case .undoThat: "undo that"
+        case .insertNormal: "insert normal"
+        case .select(let option): "select \(option)"
+        case .saveDraft: "save draft"
+        case .signReport: "sign report"
+        }
+    }
+}

@@ -1,0 +1,264 @@
+import Dictation
+import Foundation
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import NIOWebSocket
+import RadScribeCore
+import ReportChecks
+import ReportStore
+import ReportTemplates
+
+/// One live dictation over a WebSocket: `start`, audio frames (browser) or server capture, `stop`; partial words,
+/// finished utterances, the saved draft and the checks before signing go back as JSON text frames.
+struct DictationSocket {
+    let engine: any DictationEngine
+    let database: ReportDatabase
+    let user: StoredUser
+    let outbound: WebSocketOutboundWriter
+    let logger: Logger
+
+    private struct ClientMessage: Decodable {
+        var type: String
+        var accession: String?
+        var template: String?
+        var source: DictationSource?
+    }
+
+    func run(_ inbound: WebSocketInboundStream) async throws {
+        var stream: (any DictationStream)?
+        var recording: Task<Void, any Error>?
+        var finished = false
+        do {
+            for try await message in inbound.messages(maxSize: 1 << 20) {
+                switch message {
+                case .text(let text):
+                    guard let request = try? JSONDecoder().decode(ClientMessage.self, from: Data(text.utf8)) else {
+                        try await send(["type": "error", "error": "a text frame must be JSON with a \"type\""])
+                        continue
+                    }
+                    switch request.type {
+                    case "start":
+                        guard stream == nil else {
+                            try await send(["type": "error", "error": "this dictation has already started"])
+                            continue
+                        }
+                        guard let accession = request.accession, !accession.isEmpty, let template = request.template
+                        else {
+                            try await send(["type": "error", "error": "start needs \"accession\" and \"template\""])
+                            continue
+                        }
+                        let dictation = DictationRequest(
+                            accession: accession, templateSlug: template, author: user.name,
+                            source: request.source ?? .browser
+                        )
+                        let opened: any DictationStream
+                        do {
+                            opened = try await Blocking.run { [engine] in try engine.open(dictation) }
+                        } catch {
+                            try await fail("\(APIError.describe(error))")
+                            return
+                        }
+                        stream = opened
+                        try await sendStarted(opened)
+                        if dictation.source == .server { recording = startRecording(opened) }
+                    case "stop":
+                        guard let opened = stream else {
+                            try await fail("stop before start")
+                            return
+                        }
+                        opened.stop()
+                        try await recording?.value
+                        finished = true
+                        try await finish(opened)
+                        return
+                    default:
+                        try await send(["type": "error", "error": "unknown message type '\(request.type)'"])
+                    }
+                case .binary(var buffer):
+                    guard let opened = stream, recording == nil else {
+                        try await send(["type": "error", "error": "audio frames come after start, from the browser source"])
+                        continue
+                    }
+                    let samples = Self.samples(from: &buffer)
+                    let updates = try await Blocking.run { try opened.feed(samples) }
+                    try await send(updates)
+                }
+            }
+        } catch {
+            logger.warning("dictation connection failed", metadata: ["error": "\(error)"])
+        }
+        // The connection ended without "stop" (tab closed, network): keep what was said rather than lose it.
+        if let stream, !finished {
+            stream.stop()
+            _ = try? await recording?.value
+            do {
+                let outcome = try await Blocking.run { try stream.finish() }
+                logger.notice(
+                    "dictation connection closed before stop: draft kept",
+                    metadata: ["accession": "\(outcome.report.accession)"]
+                )
+            } catch {
+                stream.abandon()
+                logger.warning("dictation ended without a draft; its audio is journaled", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Server capture on a thread of its own (it blocks for the whole dictation); updates are sent as they come.
+    private func startRecording(_ stream: any DictationStream) -> Task<Void, any Error> {
+        let (updates, continuation) = AsyncStream.makeStream(of: [DictationUpdate].self)
+        let recordingFailure = LockedError()
+        let thread = Thread {
+            do {
+                try stream.record { continuation.yield($0) }
+            } catch {
+                continuation.yield([.partial("")])
+                continuation.finish()
+                recordingFailure.withLock { $0 = error }
+                return
+            }
+            continuation.finish()
+        }
+        thread.name = "radscribe-capture"
+        thread.start()
+        return Task {
+            for await batch in updates { try await send(batch) }
+            if let error = recordingFailure.withLock({ $0 }) { throw error }
+        }
+    }
+
+    private func finish(_ stream: any DictationStream) async throws {
+        let outcome: DictationOutcome
+        do {
+            outcome = try await Blocking.run { try stream.finish() }
+        } catch {
+            try await fail(APIError.describe(error))
+            return
+        }
+        try await send(outcome.updates)
+        let report = outcome.report
+        let checks = try await Blocking.run { [database] in
+            try ReportChecking.results(for: report, fieldValues: outcome.fieldValues, database: database)
+        }
+        try await sendJSON(SavedMessage(report: ReportBody(report, for: user.role), signRequested: outcome.signRequested))
+        try await sendJSON(ChecksMessage(checks: ChecksBody(checks)))
+        try await outbound.close(.normalClosure, reason: "saved")
+    }
+
+    private func sendStarted(_ stream: any DictationStream) async throws {
+        try await sendJSON(
+            StartedMessage(
+                template: TemplateLayout(slug: stream.templateSlug, version: stream.templateVersion, template: stream.template),
+                cursor: CursorBody(stream.cursor)
+            )
+        )
+    }
+
+    private func send(_ updates: [DictationUpdate]) async throws {
+        for update in updates {
+            switch update {
+            case .partial(let text): try await send(["type": "partial", "text": text])
+            case .utterance(let utterance): try await sendJSON(UtteranceMessage(utterance))
+            }
+        }
+    }
+
+    private func send(_ fields: [String: String]) async throws {
+        try await outbound.write(.text(String(decoding: try JSONEncoder().encode(fields), as: UTF8.self)))
+    }
+
+    private func sendJSON(_ value: some Encodable) async throws {
+        try await outbound.write(.text(String(decoding: try JSONResponse.encoder().encode(value), as: UTF8.self)))
+    }
+
+    private func fail(_ message: String) async throws {
+        try await send(["type": "error", "error": message])
+        try await outbound.close(.unexpectedServerError, reason: String(message.prefix(100)))
+    }
+
+    /// 16-bit little-endian samples; an odd trailing byte is dropped.
+    static func samples(from buffer: inout ByteBuffer) -> [Int16] {
+        var samples: [Int16] = []
+        samples.reserveCapacity(buffer.readableBytes / 2)
+        while let sample = buffer.readInteger(endianness: .little, as: Int16.self) { samples.append(sample) }
+        return samples
+    }
+}
+
+final class LockedError: @unchecked Sendable {
+    private let lock = NSLock()
+    private var error: (any Error)?
+
+    func withLock<T>(_ body: (inout (any Error)?) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&error)
+    }
+}
+
+struct CursorBody: Encodable {
+    var section: String
+    var field: String?
+
+    init(_ position: DictationSession.Position) {
+        section = position.section
+        field = position.field
+    }
+}
+
+private struct StartedMessage: Encodable {
+    var type = "started"
+    var template: TemplateLayout
+    var cursor: CursorBody
+}
+
+private struct UtteranceMessage: Encodable {
+    var type = "utterance"
+    var words: [AssessedWord]
+    var end: Double
+    var command: String?
+    var sections: [SectionBody]
+    var cursor: CursorBody
+    var fields: [String: String]
+
+    init(_ update: UtteranceUpdate) {
+        let policy = WordRiskPolicy()
+        words = update.words.map { AssessedWord($0, policy: policy) }
+        end = update.end
+        command = update.command
+        sections = update.sections.map(SectionBody.init)
+        cursor = CursorBody(update.cursor)
+        fields = update.fieldValues
+    }
+}
+
+private struct SavedMessage: Encodable {
+    var type = "saved"
+    var report: ReportBody
+    var signRequested: Bool
+}
+
+private struct ChecksMessage: Encodable {
+    var type = "checks"
+    var blocking: Bool
+    var results: [CheckResult]
+
+    init(checks: ChecksBody) {
+        blocking = checks.blocking
+        results = checks.results
+    }
+}
+
+/// The checks before signing of a stored report, against its order and template.
+enum ReportChecking {
+    static func results(for report: StoredReport, fieldValues: [String: String]? = nil, database: ReportDatabase) throws
+        -> [CheckResult]
+    {
+        let template = try database.template(slug: report.templateSlug, version: report.templateVersion)
+            .map { try ReportTemplate.parse(html: $0.html).template }
+        return ReportChecker().check(
+            ReportCheckInput(order: report.order, template: template, sections: report.sections, fieldValues: fieldValues)
+        )
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+
+/// An HL7 result message of one report with what its delivery saw: for the workstation's HL7 view.
+public struct ResultMessage: Sendable, Hashable {
+    public var id: Int64
+    public var accession: String
+    public var event: String
+    public var resultStatus: String
+    public var state: String
+    public var destination: String
+    public var controlID: String?
+    /// The frozen message (segments separated by CR); nil when no encoder built it.
+    public var payload: String?
+    /// MSA-1 of the receiver's acknowledgement (AA, AE, AR), once one came.
+    public var ackCode: String?
+    public var attempts: Int
+    public var lastError: String?
+    public var createdAt: Date
+    public var sentAt: Date?
+}
+
+extension ReportDatabase {
+    /// The HL7 messages enqueued for a report, oldest first, with their payloads and acknowledgements.
+    public func resultMessages(accession: String, limit: Int = 200) throws -> [ResultMessage] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.*, orders.accession FROM hl7_outbox o
+                    JOIN reports r ON r.id = o.report_id JOIN orders ON orders.id = r.order_id
+                    WHERE orders.accession = ? ORDER BY o.id LIMIT ?
+                    """,
+                arguments: [accession, limit]
+            ).map(Self.resultMessage)
+        }
+    }
+
+    /// Messages of every report in one delivery state (nil: all), oldest first: the HL7 queue view.
+    public func resultMessages(state: String?, limit: Int = 500) throws -> [ResultMessage] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.*, orders.accession FROM hl7_outbox o
+                    JOIN reports r ON r.id = o.report_id JOIN orders ON orders.id = r.order_id
+                    \(state == nil ? "" : "WHERE o.state = ?") ORDER BY o.id LIMIT ?
+                    """,
+                arguments: state.map { [$0, limit] } ?? [limit]
+            ).map(Self.resultMessage)
+        }
+    }
+
+    private static func resultMessage(_ row: Row) -> ResultMessage {
+        ResultMessage(
+            id: row["id"], accession: row["accession"], event: row["event"], resultStatus: row["result_status"],
+            state: row["state"], destination: row["destination"], controlID: row["control_id"], payload: row["payload"],
+            ackCode: row["ack_code"], attempts: row["attempts"], lastError: row["last_error"],
+            createdAt: row["created_at"], sentAt: row["sent_at"]
+        )
+    }
+}

@@ -1,0 +1,240 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import RadScribeCore
+import ReportStore
+import Testing
+import TestSupport
+
+@testable import RadScribeServer
+
+@Suite("Workstation API")
+struct WorkstationAPITests {
+    /// Every route, tried by every role it does not admit, and without a session.
+    @Test("each role is refused by each route it must not use; no session is 401")
+    func unauthorizedAccess() async throws {
+        let fixture = try WorkstationFixture.make(label: "ws-access")
+        try fixture.dictatedDraft(script: "findings\nno pneumothorax period")
+        let server = fixture.server()
+        let (router, access) = server.makeRoutes()
+        #expect(access.count >= 30, "the API lost routes: \(access.count)")
+        let checked = access.compactMap(\.roles).map { UserRole.allCases.count - $0.count }.reduce(0, +)
+        try await router.buildApplication().test(.router) { client in
+            for route in access {
+                guard let roles = route.roles else { continue }
+                let path = route.path
+                    .replacingOccurrences(of: ":accession", with: WorkstationFixture.accession)
+                    .replacingOccurrences(of: ":slug", with: WorkstationFixture.template)
+                    .replacingOccurrences(of: ":id", with: "1")
+                let body = route.method == .get ? nil : "{}"
+                let anonymous = try await client.call(route.method, path, as: nil, tokens: fixture.tokens, json: body)
+                #expect(anonymous.status == .unauthorized, "\(route.method) \(path) without a session")
+                for role in UserRole.allCases where !roles.contains(role) {
+                    let answer = try await client.call(route.method, path, as: role, tokens: fixture.tokens, json: body)
+                    #expect(answer.status == .forbidden, "\(route.method) \(path) as \(role.rawValue): \(answer.status)")
+                    #expect((answer.body.json["error"] as? String)?.contains(role.rawValue) == true)
+                }
+            }
+            // A forged or revoked token is no session.
+            let forged = try await client.call(
+                .get, "/api/worklist", as: nil, tokens: [:], headers: [.authorization: "Bearer 1.forged"]
+            )
+            #expect(forged.status == .unauthorized)
+        }
+        #expect(checked >= 50)
+        // The report was only read, never changed, by the refused calls.
+        #expect(try fixture.database.existingReport(accession: WorkstationFixture.accession).status == .draft)
+    }
+
+    @Test("draft → correction by a transcriptionist → signature with checks → ORU in the HL7 view")
+    func correctionAndSigningFlow() async throws {
+        let fixture = try WorkstationFixture.make(label: "ws-flow")
+        try fixture.dictatedDraft(
+            script: "findings\nno pneumothorax period\nthe left lung is clear period\ngo to impression\nno acute disease period"
+        )
+        let accession = WorkstationFixture.accession
+        let tokens = fixture.tokens
+        try await fixture.server().makeRouter().buildApplication().test(.router) { client in
+            // Login sets an HttpOnly SameSite cookie and the cookie authenticates.
+            let login = try await client.call(
+                .post, "/api/login", as: nil, tokens: tokens,
+                json: #"{"name":"radiologist","password":"\#(WorkstationFixture.password)"}"#
+            )
+            #expect(login.status == .ok)
+            let cookie = try #require(login.headers[.setCookie])
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+            let me = try await client.call(
+                .get, "/api/me", as: nil, tokens: tokens,
+                headers: [.cookie: String(cookie.split(separator: ";")[0])]
+            )
+            #expect(me.body.json["role"] as? String == "radiologist")
+            let wrong = try await client.call(
+                .post, "/api/login", as: nil, tokens: tokens, json: #"{"name":"radiologist","password":"nope-nope"}"#
+            )
+            #expect(wrong.status == .unauthorized)
+
+            // Worklist: the STAT order, with its status.
+            let worklist = try await client.call(.get, "/api/worklist", as: .radiologist, tokens: tokens)
+            let rows = try #require(worklist.body.json["items"] as? [[String: Any]])
+            #expect(rows.first?["accession"] as? String == accession)
+            #expect(rows.first?["priority"] as? String == "STAT")
+            #expect(rows.first?["status"] as? String == "draft")
+
+            let sent = try await client.call(.post, "/api/reports/\(accession)/send-for-correction", as: .radiologist, tokens: tokens)
+            #expect(sent.body.json["status"] as? String == "pending-correction")
+
+            // The transcriptionist sees the words with their risks, and the audio plays from any byte.
+            let draft = try await client.call(.get, "/api/reports/\(accession)", as: .transcriptionist, tokens: tokens)
+            let words = try #require(draft.body.json["words"] as? [String: [[String: Any]]])
+            let findings = try #require(words["findings"])
+            let no = try #require(findings.first { $0["text"] as? String == "no" })
+            #expect((no["risks"] as? [String])?.contains("negation") == true)
+            let left = try #require(findings.first { $0["text"] as? String == "left" })
+            #expect((left["risks"] as? [String])?.contains("laterality") == true)
+            #expect((draft.body.json["allowedActions"] as? [String]) == ["correct"])
+
+            let audio = try await client.call(
+                .get, "/api/reports/\(accession)/audio", as: .transcriptionist, tokens: tokens,
+                headers: [.range: "bytes=0-43"]
+            )
+            #expect(audio.status == .partialContent)
+            #expect(audio.body.readableBytes == 44)
+            #expect(String(decoding: audio.body.readableBytesView.prefix(4), as: UTF8.self) == "RIFF")
+            #expect(audio.headers[.contentRange]?.hasPrefix("bytes 0-43/") == true)
+
+            let refusedSign = try await client.call(.post, "/api/reports/\(accession)/sign", as: .transcriptionist, tokens: tokens, json: "{}")
+            #expect(refusedSign.status == .forbidden)
+            let badSection = try await client.call(
+                .post, "/api/reports/\(accession)/correction", as: .transcriptionist, tokens: tokens,
+                json: #"{"sections":[{"key":"no-such-section","text":"x"}]}"#
+            )
+            #expect(badSection.status == .badRequest)
+            let corrected = try await client.call(
+                .post, "/api/reports/\(accession)/correction", as: .transcriptionist, tokens: tokens,
+                json: #"{"sections":[{"key":"findings","text":"No pneumothorax. The left lung is clear."}]}"#
+            )
+            #expect(corrected.status == .ok)
+            #expect(corrected.body.json["status"] as? String == "corrected-draft")
+
+            // The checks come first; a blocking problem refuses the signature with the checks in the answer.
+            let checks = try await client.call(.get, "/api/reports/\(accession)/checks", as: .radiologist, tokens: tokens)
+            #expect(checks.status == .ok)
+            let blocking = checks.body.json["blocking"] as? Bool ?? false
+            let sign = try await client.call(.post, "/api/reports/\(accession)/sign", as: .radiologist, tokens: tokens, json: "{}")
+            if blocking {
+                #expect(sign.status == .conflict)
+                #expect((sign.body.json["checks"] as? [String: Any])?["results"] != nil)
+                let forced = try await client.call(
+                    .post, "/api/reports/\(accession)/sign", as: .radiologist, tokens: tokens, json: #"{"force":true}"#
+                )
+                #expect(forced.body.json["status"] as? String == "final")
+            } else {
+                #expect(sign.body.json["status"] as? String == "final")
+            }
+            let again = try await client.call(.post, "/api/reports/\(accession)/sign", as: .radiologist, tokens: tokens, json: "{}")
+            #expect(again.status == .conflict)
+
+            // The ORU is in the outbox, frozen, with the transcriptionist's text.
+            let messages = try await client.call(.get, "/api/reports/\(accession)/messages", as: .radiologist, tokens: tokens)
+            let list = try #require(messages.body.json["messages"] as? [[String: Any]])
+            let final = try #require(list.last)
+            #expect(final["resultStatus"] as? String == "F")
+            let payload = try #require(final["payload"] as? String)
+            #expect(payload.hasPrefix("MSH|^~\\&|"))
+            #expect(payload.contains("ORU^R01"))
+            #expect(payload.contains("No pneumothorax. The left lung is clear."))
+            let queue = try await client.call(.get, "/api/hl7/queue?state=pending", as: .administrator, tokens: tokens)
+            #expect((queue.body.json["messages"] as? [[String: Any]])?.isEmpty == false)
+
+            // History and audit trail.
+            let versions = try await client.call(.get, "/api/reports/\(accession)/versions", as: .radiologist, tokens: tokens)
+            let versionList = try #require(versions.body.json["versions"] as? [[String: Any]])
+            #expect(versionList.count >= 3)
+            #expect(versionList.contains { ($0["diff"] as? String)?.contains("left lung is clear") == true })
+            let audit = try await client.call(.get, "/api/reports/\(accession)/audit", as: .administrator, tokens: tokens)
+            let actions = (audit.body.json["entries"] as? [[String: Any]])?.compactMap { $0["action"] as? String } ?? []
+            #expect(actions.contains("sign"))
+
+            // An addendum from the attending; a resident may not.
+            let residentAddendum = try await client.call(
+                .post, "/api/reports/\(accession)/addendum", as: .resident, tokens: tokens, json: #"{"text":"x"}"#
+            )
+            #expect(residentAddendum.status == .forbidden)
+            let addendum = try await client.call(
+                .post, "/api/reports/\(accession)/addendum", as: .radiologist, tokens: tokens,
+                json: #"{"text":"Comparison with prior study shows no change."}"#
+            )
+            #expect(addendum.body.json["status"] as? String == "addended")
+        }
+    }
+
+    @Test("administration: users, bad input and the HL7 queue")
+    func administration() async throws {
+        let fixture = try WorkstationFixture.make(label: "ws-admin")
+        let tokens = fixture.tokens
+        try await fixture.server().makeRouter().buildApplication().test(.router) { client in
+            let added = try await client.call(
+                .post, "/api/users", as: .administrator, tokens: tokens,
+                json: #"{"name":"dr.new","role":"attending","password":"long-enough-1"}"#
+            )
+            #expect(added.status == .created)
+            #expect(added.body.json["role"] as? String == "radiologist")
+            let duplicate = try await client.call(
+                .post, "/api/users", as: .administrator, tokens: tokens,
+                json: #"{"name":"dr.new","role":"resident","password":"long-enough-1"}"#
+            )
+            #expect(duplicate.status == .conflict)
+            let short = try await client.call(
+                .post, "/api/users", as: .administrator, tokens: tokens,
+                json: #"{"name":"dr.short","role":"resident","password":"short"}"#
+            )
+            #expect(short.status == .badRequest)
+            let malformed = try await client.call(.post, "/api/users", as: .administrator, tokens: tokens, json: "{not json")
+            #expect(malformed.status == .badRequest)
+            let users = try await client.call(.get, "/api/users", as: .administrator, tokens: tokens)
+            #expect((users.body.json["users"] as? [[String: Any]])?.count == UserRole.allCases.count + 1)
+            let missing = try await client.call(.get, "/api/reports/NOPE", as: .radiologist, tokens: tokens)
+            #expect(missing.status == .notFound)
+            let badFilter = try await client.call(.get, "/api/worklist?status=bogus", as: .radiologist, tokens: tokens)
+            #expect(badFilter.status == .badRequest)
+            let noMessage = try await client.call(.post, "/api/hl7/queue/999/retry", as: .administrator, tokens: tokens)
+            #expect(noMessage.status == .notFound)
+            let page = try await client.call(.get, "/worklist.html", as: nil, tokens: tokens)
+            #expect(page.status == .ok)
+            #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true)
+        }
+    }
+
+    @Test("openapi.yaml is valid and lists exactly the routes, with their roles")
+    func openAPIMatchesRoutes() throws {
+        let fixture = try WorkstationFixture.make(label: "ws-openapi")
+        let access = fixture.server().makeRoutes().access
+        let spec = ProjectPaths.root.appendingPathComponent("Sources/RadScribeServer/openapi.yaml")
+        let result = try ProcessRunner.run(
+            ProjectPaths.python, [ProjectPaths.root.appendingPathComponent("scripts/openapi_check.py").path, spec.path]
+        )
+        try #require(result.exitCode == 0, "openapi_check.py: \(result.stderr)")
+        let operations = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]]
+        )
+        let documented = Set(operations.map { operation in
+            "\(operation["method"] as? String ?? "") \(operation["path"] as? String ?? "") "
+                + ((operation["roles"] as? [String]) ?? []).sorted().joined(separator: ",")
+        })
+        let routed = Set(access.map { route in
+            let path = route.path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
+                .joined(separator: "/")
+            return "\(route.method.rawValue) /\(path) " + (route.roles ?? []).map(\.rawValue).sorted().joined(separator: ",")
+        })
+        #expect(routed.subtracting(documented).isEmpty, "routes missing from openapi.yaml (or with other roles)")
+        #expect(documented.subtracting(routed).isEmpty, "openapi.yaml documents routes the server does not have")
+    }
+}
+
+extension Router where Context == APIRequestContext {
+    func buildApplication() -> some ApplicationProtocol {
+        Application(router: self)
+    }
+}
