@@ -28,7 +28,8 @@ struct DictationSocket {
     func run(_ inbound: WebSocketInboundStream) async throws {
         var stream: (any DictationStream)?
         var recording: Task<Void, any Error>?
-        var finished = false
+        // Finishing happens once: on "stop", when server capture ends by itself, or when the connection drops.
+        let finishing = FinishGate()
         do {
             for try await message in inbound.messages(maxSize: 1 << 20) {
                 switch message {
@@ -61,7 +62,7 @@ struct DictationSocket {
                         }
                         stream = opened
                         try await sendStarted(opened)
-                        if dictation.source == .server { recording = startRecording(opened) }
+                        if dictation.source == .server { recording = startRecording(opened, finishing: finishing) }
                     case "stop":
                         guard let opened = stream else {
                             try await fail("stop before start")
@@ -69,8 +70,7 @@ struct DictationSocket {
                         }
                         opened.stop()
                         try await recording?.value
-                        finished = true
-                        try await finish(opened)
+                        if finishing.claim() { try await finish(opened) }
                         return
                     default:
                         try await send(["type": "error", "error": "unknown message type '\(request.type)'"])
@@ -89,9 +89,11 @@ struct DictationSocket {
             logger.warning("dictation connection failed", metadata: ["error": "\(error)"])
         }
         // The connection ended without "stop" (tab closed, network): keep what was said rather than lose it.
-        if let stream, !finished {
+        if let stream {
             stream.stop()
             _ = try? await recording?.value
+        }
+        if let stream, finishing.claim() {
             do {
                 let outcome = try await Blocking.run { try stream.finish() }
                 logger.notice(
@@ -106,7 +108,7 @@ struct DictationSocket {
     }
 
     /// Server capture on a thread of its own (it blocks for the whole dictation); updates are sent as they come.
-    private func startRecording(_ stream: any DictationStream) -> Task<Void, any Error> {
+    private func startRecording(_ stream: any DictationStream, finishing: FinishGate) -> Task<Void, any Error> {
         let (updates, continuation) = AsyncStream.makeStream(of: [DictationUpdate].self)
         let recordingFailure = LockedError()
         let thread = Thread {
@@ -124,7 +126,14 @@ struct DictationSocket {
         thread.start()
         return Task {
             for await batch in updates { try await send(batch) }
-            if let error = recordingFailure.withLock({ $0 }) { throw error }
+            if let error = recordingFailure.withLock({ $0 }) {
+                try await fail("recording from the reading-room microphone failed: \(APIError.describe(error))")
+                stream.abandon()
+                _ = finishing.claim()
+                throw error
+            }
+            // The speaker stopped (end-of-speech silence) or the device ended: save as `radscribe dictate` does.
+            if finishing.claim() { try await finish(stream) }
         }
     }
 
@@ -183,6 +192,19 @@ struct DictationSocket {
         samples.reserveCapacity(buffer.readableBytes / 2)
         while let sample = buffer.readInteger(endianness: .little, as: Int16.self) { samples.append(sample) }
         return samples
+    }
+}
+
+/// Lets exactly one of several paths finish a dictation.
+final class FinishGate: @unchecked Sendable {
+    private let lock = NSLock()
+    private var claimed = false
+
+    func claim() -> Bool {
+        lock.withLock {
+            defer { claimed = true }
+            return !claimed
+        }
     }
 }
 

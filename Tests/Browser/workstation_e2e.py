@@ -130,13 +130,26 @@ def create_data(binary, db):
          "--reason", "Fever"] + common)
 
 
+def reading_room_microphone(wav, workdir):
+    """A file-backed ALSA capture PCM (shared/reference/alsa-testing.md) that plays the dictation as the reading-room
+    microphone of `serve --audio-device readingroom`: real snd_pcm_readi calls, no sound card."""
+    raw = os.path.join(workdir, "dictation.raw")
+    run(["sox", wav, "-t", "raw", "-r", "16000", "-c", "1", "-b", "16", "-e", "signed-integer", raw])
+    config = os.path.join(workdir, "asoundrc-readingroom")
+    with open(config, "w") as handle:
+        handle.write(f'pcm.readingroom {{\n  type file\n  slave.pcm null\n  file "/dev/null"\n  infile "{raw}"\n  format "raw"\n}}\n')
+    # Paced like a microphone: the file PCM would otherwise deliver the whole dictation at once.
+    return {"ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{config}", "RADSCRIBE_CAPTURE_PACE": "realtime"}
+
+
 class Server:
-    def __init__(self, binary, db, workdir):
+    def __init__(self, binary, db, workdir, environment=None):
         self.log_path = os.path.join(workdir, "serve.log")
         self.lines = []
         self.process = subprocess.Popen(
-            [binary, "serve", "--port", "0", "--db", db],
+            [binary, "serve", "--port", "0", "--db", db, "--audio-device", "readingroom"],
             stdout=subprocess.PIPE, stderr=open(self.log_path, "w"), text=True, bufsize=1,
+            env={**os.environ, **(environment or {})},
         )
         threading.Thread(target=self._read, daemon=True).start()
         self.base = None
@@ -689,6 +702,26 @@ def browser_flow(browser, wav_frames):
     browser.screenshot("11-hl7")
     browser.logout()
 
+    # ---- dictation from the reading-room microphone (the server's ALSA device); it ends by itself after the
+    # speaker's closing silence, as `radscribe dictate --device` does
+    browser.login("drsmith")
+    browser.driver.get(f"{browser.base}/dictate.html?accession={ROUTINE_ACC}&template={CHEST}")
+    browser.wait(lambda: browser.body("ready") == "true", 30, "the dictation page (server microphone)")
+    browser.wait(lambda: browser.finds("#section-findings"), 20, "the template's sections")
+    browser.find("#source-server").click()
+    browser.find("#start").click()
+    browser.wait(lambda: browser.body("wsState") == "started", 30, "the `started` message (server microphone)")
+    browser.wait(lambda: browser.body("saved") == "true", wav_frames / 16000 + 90,
+                 "the draft saved when the reading-room microphone fell silent")
+    heard = " ".join(w for u in (browser.js("return window.radscribeUtterances") or []) for w in u["words"])
+    findings = section_text(browser, "findings")
+    log(f"server microphone: heard {heard!r}; findings {findings!r}")
+    failures.check("pneumothorax" in heard, f"the server microphone's words reach the page: {heard!r}")
+    failures.check(re.search(r"\bno\b[^.]*pneumothorax", findings, re.I) is not None,
+                   f"Findings from the server microphone keeps 'no … pneumothorax': {findings!r}")
+    browser.screenshot("12-dictation-server-microphone")
+    browser.logout()
+
     # ---- admin
     browser.login("admin")
     browser.get("admin.html")
@@ -698,7 +731,7 @@ def browser_flow(browser, wav_frames):
     queue = browser.js("return [...document.querySelectorAll('#queue tbody tr[data-id]')].map(r => [r.dataset.id, r.dataset.state])")
     log(f"HL7 queue: {queue}")
     failures.check(len(queue) >= 1, "the HL7 queue lists the ORU message")
-    browser.screenshot("12-admin")
+    browser.screenshot("13-admin")
     browser.logout()
 
 
@@ -737,7 +770,7 @@ def main():
     try:
         wav, frames = synthesize(workdir)
         create_data(binary, db)
-        server = Server(binary, db, workdir)
+        server = Server(binary, db, workdir, reading_room_microphone(wav, workdir))
         log(f"server at {server.base}")
         try:
             browser = Browser(server.base, wav, workdir, screenshots)
