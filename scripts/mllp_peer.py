@@ -9,11 +9,16 @@ The set of accepted MSH-10s is reloaded from --log at start, so de-duplication s
 Faults apply to the receptions numbered in --fault-at (1-based, counted since this process started), or to every
 reception when --fault-at is empty. --listen-after S refuses connections for S seconds (nothing listening) first.
 
+--dump DIR writes the exact bytes of every reception (without MLLP framing) to DIR/NNNNNN.hl7, numbered like the
+receptions, so a test can compare resends byte for byte. --tls-cert/--tls-key serve MLLP over TLS (Python ssl).
+
 Usage: mllp_peer.py --port 0 --port-file F --log L [--mode aa|ae|ar|drop|slow] [--fault-at 2,5] [--delay 3]
+                    [--dump DIR] [--tls-cert CERT.pem --tls-key KEY.pem]
 """
 import argparse
 import asyncio
 import os
+import ssl
 import sys
 
 import hl7
@@ -31,6 +36,9 @@ def parse_args():
     p.add_argument("--delay", type=float, default=3.0, help="seconds before a slow ACK")
     p.add_argument("--listen-after", type=float, default=0.0, help="refuse connections for this long first")
     p.add_argument("--reason", default="rejected by test peer", help="MSA-3 text of AE/AR")
+    p.add_argument("--dump", help="write each received message's bytes to DIR/NNNNNN.hl7")
+    p.add_argument("--tls-cert", help="PEM certificate: serve over TLS")
+    p.add_argument("--tls-key", help="PEM private key of --tls-cert")
     return p.parse_args()
 
 
@@ -63,8 +71,12 @@ class Peer:
     async def handle(self, reader, writer):
         try:
             while not writer.is_closing():
-                message = await reader.readmessage()
+                block = await reader.readblock()
+                message = hl7.parse(block.decode("utf-8"))
                 self.count += 1
+                if self.args.dump:
+                    with open(os.path.join(self.args.dump, f"{self.count:06d}.hl7"), "wb") as f:
+                        f.write(block)
                 action = self.action_for(self.count)
                 control_id = str(message.segment("MSH")(10))
                 if action in ("ae", "ar"):
@@ -82,7 +94,7 @@ class Peer:
                     await asyncio.sleep(self.args.delay)
                 writer.writemessage(message.create_ack(ack_code="AA"))
                 await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
+        except (asyncio.IncompleteReadError, ConnectionError, ssl.SSLError):
             pass
         except Exception as error:  # a test peer must keep serving
             print(f"mllp_peer: {error!r}", file=sys.stderr)
@@ -93,10 +105,16 @@ class Peer:
 async def main():
     args = parse_args()
     peer = Peer(args)
+    if args.dump:
+        os.makedirs(args.dump, exist_ok=True)
+    context = None
+    if args.tls_cert:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
     if args.listen_after > 0:
         await asyncio.sleep(args.listen_after)
     server = await hl7.mllp.start_hl7_server(
-        peer.handle, host=args.host, port=args.port, encoding="utf-8", limit=16 * 1024 * 1024
+        peer.handle, host=args.host, port=args.port, encoding="utf-8", limit=16 * 1024 * 1024, ssl=context
     )
     port = server.sockets[0].getsockname()[1]
     if args.port_file:

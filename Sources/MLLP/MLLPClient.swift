@@ -26,43 +26,72 @@ public struct MLLPEndpoint: Sendable, Hashable, CustomStringConvertible {
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 
-/// Opens MLLP connections: one message out, one acknowledgement back, on the same socket.
+/// Opens MLLP connections: one message out, one acknowledgement back, on the same socket; optionally over TLS.
 public struct MLLPClient: Sendable {
     public var endpoint: MLLPEndpoint
     public var connectTimeout: TimeAmount
     public var maximumFrameSize: Int
+    /// TLS for every connection (the handshake completes before ``withConnection(_:)`` runs its body); nil for
+    /// plain TCP.
+    public var tls: MLLPTLSContext?
     private let group: any EventLoopGroup
 
     public init(
         endpoint: MLLPEndpoint, connectTimeout: TimeAmount = .seconds(Int64(5)), maximumFrameSize: Int = 1 << 20,
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        tls: MLLPTLSContext? = nil, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         self.endpoint = endpoint
         self.connectTimeout = connectTimeout
         self.maximumFrameSize = maximumFrameSize
+        self.tls = tls
         self.group = group
     }
 
-    /// Connects, runs `body` with the connection, then closes it (also when `body` throws).
-    /// - Throws: ``MLLPError`` (`connectFailed`) when the peer cannot be reached, or what `body` throws.
+    /// Connects (and, with TLS, completes the handshake), runs `body` with the connection, then closes it (also
+    /// when `body` throws).
+    /// - Throws: ``MLLPError`` (`connectFailed`) when the peer cannot be reached or the TLS handshake fails (no
+    ///   message bytes went out), or what `body` throws.
     public func withConnection<Result>(_ body: (inout MLLPConnection) async throws -> Result) async throws -> Result {
         let maximumFrameSize = maximumFrameSize
+        let tls = tls
+        let host = endpoint.host
         let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+        let handshake: EventLoopFuture<Void>?
         do {
-            channel = try await ClientBootstrap(group: group)
+            (channel, handshake) = try await ClientBootstrap(group: group)
                 .connectTimeout(connectTimeout)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .connect(host: endpoint.host, port: endpoint.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        var handshake: EventLoopFuture<Void>?
+                        if let tls {
+                            let promise = channel.eventLoop.makePromise(of: Void.self)
+                            try channel.pipeline.syncOperations.addHandler(try tls.clientHandler(host: host))
+                            try channel.pipeline.syncOperations.addHandler(TLSHandshakeWaiter(promise: promise))
+                            handshake = promise.futureResult
+                        }
                         try channel.pipeline.syncOperations.addHandler(
                             ByteToMessageHandler(MLLPFrameDecoder(maximumFrameSize: maximumFrameSize))
                         )
                         try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(MLLPFrameEncoder()))
-                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                        let wrapped = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                        return (wrapped, handshake)
                     }
                 }
         } catch {
             throw MLLPError.connectFailed(endpoint.description, Self.reason(error))
+        }
+        if let handshake {
+            // A peer that accepts the connection but never finishes the handshake is given the connect timeout.
+            let connection = channel.channel
+            let timer = connection.eventLoop.scheduleTask(in: connectTimeout) { connection.close(promise: nil) }
+            defer { timer.cancel() }
+            do {
+                try await handshake.get()
+            } catch {
+                try? await channel.channel.close()
+                throw MLLPError.connectFailed(endpoint.description, "TLS handshake failed: \(Self.reason(error))")
+            }
         }
         return try await channel.executeThenClose { inbound, outbound in
             var connection = MLLPConnection(

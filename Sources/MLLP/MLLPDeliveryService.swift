@@ -1,4 +1,5 @@
 import Foundation
+import HL7
 import Logging
 import NIOCore
 import ReportStore
@@ -83,23 +84,58 @@ public struct DeliveryReport: Sendable, Hashable {
 /// - All state lives in SQLite: a restart carries on with the first message not acknowledged. A message whose ACK
 ///   was lost with a crash is sent again (same MSH-10), so receivers de-duplicate by MSH-10; a message recorded as
 ///   sent is never sent again.
+///
+/// Text format: the outbox holds each message once, in TX. For an FT destination (``MLLPDestination/textFormat``)
+/// the stored bytes are rendered to FT at send time by ``ORUTextFormat``, a pure function of them, so every resend
+/// is byte-identical with the same MSH-10. The format is recorded with a message (``OutboxMessage/textFormat``) once a
+/// connection is up and before its bytes first leave for that destination: reconfiguring a destination changes the
+/// format of messages that never went out to it, never the bytes of one that may already have left.
 public struct MLLPDeliveryService: Service {
     public let database: ReportDatabase
-    public let endpoint: MLLPEndpoint
+    public let destinationConfiguration: MLLPDestination
     public let policy: DeliveryPolicy
+    private let tls: MLLPTLSContext?
     private let logger: Logger
 
     /// - Parameters:
     ///   - database: the store whose `hl7_outbox` is delivered; give it a ``ReportDatabase/resultEncoder`` so rows
     ///     enqueued without one get their message before they are sent.
-    ///   - endpoint: the destination; its `HOST:PORT` text names its queue.
+    ///   - destination: where and how; its `HOST:PORT` text names its queue.
+    ///   - tls: the client TLS context, required when the destination uses TLS.
+    /// - Throws: ``MLLPError`` (`tlsConfiguration`) when the destination uses TLS and `tls` is nil.
+    public init(
+        database: ReportDatabase, destination: MLLPDestination, tls: MLLPTLSContext? = nil,
+        policy: DeliveryPolicy = .init(), logger: Logger
+    ) throws {
+        guard !destination.usesTLS || tls != nil else {
+            throw MLLPError.tlsConfiguration("\(destination) uses TLS but no trust roots were configured")
+        }
+        self.database = database
+        self.destinationConfiguration = destination
+        self.policy = policy
+        self.tls = destination.usesTLS ? tls : nil
+        var logger = logger
+        logger[metadataKey: "hl7.destination"] = "\(destination)"
+        self.logger = logger
+    }
+
+    /// A plain TCP destination that is sent TX.
     public init(database: ReportDatabase, endpoint: MLLPEndpoint, policy: DeliveryPolicy = .init(), logger: Logger) {
         self.database = database
-        self.endpoint = endpoint
+        self.destinationConfiguration = MLLPDestination(endpoint: endpoint)
         self.policy = policy
+        self.tls = nil
         var logger = logger
         logger[metadataKey: "hl7.destination"] = "\(endpoint)"
         self.logger = logger
+    }
+
+    public var endpoint: MLLPEndpoint { destinationConfiguration.endpoint }
+
+    /// The bytes to send for a message: its stored text in the format pinned to it.
+    static func wireText(_ message: OutboxMessage) -> String {
+        let format = ORUBuilder.ObservationFormat(option: message.textFormat) ?? .text
+        return ORUTextFormat.render(message.payload, as: format)
     }
 
     /// The queue name of this destination.
@@ -122,15 +158,16 @@ public struct MLLPDeliveryService: Service {
 
     private func deliverLoop() async throws -> Result<DeliveryReport, DeliveryError> {
         let destination = destination
+        let format = destinationConfiguration.textFormat.rawValue
         if policy.registersDestination { try database.registerDestination(destination) }
         try database.freezePendingMessages()
         var report = DeliveryReport()
         var failures = 0
-        var head = try database.outboxHead(destination: destination)
+        var head = try database.outboxHead(destination: destination, textFormat: format)
         var reportedBlock: Int64?
         let client = MLLPClient(
             endpoint: endpoint, connectTimeout: .interval(policy.connectTimeout),
-            maximumFrameSize: policy.maximumFrameSize
+            maximumFrameSize: policy.maximumFrameSize, tls: tls
         )
         while true {
             try Task.checkCancellation()
@@ -138,7 +175,7 @@ public struct MLLPDeliveryService: Service {
             case .empty:
                 if policy.stopsWhenDrained { return .success(report) }
                 try await Task.sleep(for: .seconds(policy.pollInterval))
-                head = try database.outboxHead(destination: destination)
+                head = try database.outboxHead(destination: destination, textFormat: format)
                 continue
             case .blocked(let message, let reason):
                 let error = DeliveryError(
@@ -157,7 +194,7 @@ public struct MLLPDeliveryService: Service {
                     reportedBlock = message.id
                 }
                 try await Task.sleep(for: .seconds(policy.pollInterval))
-                head = try database.outboxHead(destination: destination)
+                head = try database.outboxHead(destination: destination, textFormat: format)
                 continue
             case .next:
                 reportedBlock = nil
@@ -165,10 +202,12 @@ public struct MLLPDeliveryService: Service {
             var current: OutboxMessage?
             do {
                 try await client.withConnection { connection in
-                    while case .next(let message) = head {
+                    while case .next(var message) = head {
                         current = message
+                        // Connected: the format is recorded before the message's bytes first leave.
+                        message = try database.pinTextFormat(message, destination: destination)
                         let reply = try await connection.exchange(
-                            ByteBuffer(string: message.payload), timeout: .interval(policy.ackTimeout)
+                            ByteBuffer(string: Self.wireText(message)), timeout: .interval(policy.ackTimeout)
                         )
                         let ack = try MLLPAcknowledgement(parsing: String(buffer: reply))
                         guard ack.controlID == message.controlID else {
@@ -178,7 +217,9 @@ public struct MLLPDeliveryService: Service {
                         }
                         failures = 0
                         if ack.isAccepted {
-                            head = try database.markSent(id: message.id, ackCode: ack.code, destination: destination)
+                            head = try database.markSent(
+                                id: message.id, ackCode: ack.code, destination: destination, textFormat: format
+                            )
                             report.sent += 1
                             logger.debug(
                                 "HL7 message acknowledged",
@@ -189,7 +230,7 @@ public struct MLLPDeliveryService: Service {
                             try database.markRejected(
                                 id: message.id, ackCode: ack.code, reason: reason, destination: destination
                             )
-                            head = try database.outboxHead(destination: destination)
+                            head = try database.outboxHead(destination: destination, textFormat: format)
                         }
                     }
                 }
@@ -218,7 +259,7 @@ public struct MLLPDeliveryService: Service {
                     )
                 }
                 try await Task.sleep(for: .seconds(policy.backoff(afterFailures: failures)))
-                head = try database.outboxHead(destination: destination)
+                head = try database.outboxHead(destination: destination, textFormat: format)
             }
         }
     }

@@ -11,6 +11,8 @@ public struct MLLPError: Error, Sendable, Hashable, CustomStringConvertible {
         case connectFailed
         /// The reply is not an acknowledgement of the message sent.
         case invalidAcknowledgement
+        /// TLS could not be set up: unreadable or mismatched certificate, key or trust roots.
+        case tlsConfiguration
     }
 
     public let code: Code
@@ -35,6 +37,10 @@ public struct MLLPError: Error, Sendable, Hashable, CustomStringConvertible {
 
     static func connectFailed(_ address: String, _ reason: String) -> MLLPError {
         MLLPError(.connectFailed, "cannot connect to \(address): \(reason)")
+    }
+
+    static func tlsConfiguration(_ reason: String) -> MLLPError {
+        MLLPError(.tlsConfiguration, "TLS configuration: \(reason)")
     }
 
     static func invalidAcknowledgement(_ reason: String) -> MLLPError {

@@ -13,6 +13,8 @@ public struct MLLPListener: Service {
     /// TCP port; 0 picks a free one, reported through `onListening`.
     public var port: Int
     public var maximumFrameSize: Int
+    /// TLS on every connection (certificate and key of this listener); nil for plain TCP.
+    public var tls: MLLPTLSContext?
     private let acceptsPeer: @Sendable (String) -> Bool
     private let handler: Handler
     private let onListening: @Sendable (Int) async -> Void
@@ -22,6 +24,7 @@ public struct MLLPListener: Service {
         host: String,
         port: Int,
         maximumFrameSize: Int = 1 << 20,
+        tls: MLLPTLSContext? = nil,
         logger: Logger,
         acceptsPeer: @escaping @Sendable (String) -> Bool = { _ in true },
         onListening: @escaping @Sendable (Int) async -> Void = { _ in },
@@ -30,6 +33,7 @@ public struct MLLPListener: Service {
         self.host = host
         self.port = port
         self.maximumFrameSize = maximumFrameSize
+        self.tls = tls
         self.logger = logger
         self.acceptsPeer = acceptsPeer
         self.onListening = onListening
@@ -38,10 +42,12 @@ public struct MLLPListener: Service {
 
     public func run() async throws {
         let maximumFrameSize = maximumFrameSize
+        let tls = tls
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(tls.serverHandler()) }
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(MLLPFrameDecoder(maximumFrameSize: maximumFrameSize))
                     )
@@ -50,7 +56,7 @@ public struct MLLPListener: Service {
                 }
             }
         let boundPort = server.channel.localAddress?.port ?? port
-        logger.info("MLLP listener open", metadata: ["mllp.port": "\(boundPort)"])
+        logger.info("MLLP listener open", metadata: ["mllp.port": "\(boundPort)", "mllp.tls": "\(tls != nil)"])
         await onListening(boundPort)
         try await withGracefulShutdownHandler {
             try await server.executeThenClose { connections in

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HL7
 import Logging
 import MLLP
 import ReportStore
@@ -116,12 +117,23 @@ extension HL7Command {
                 configured with `serve --ris`). One message at a time in queue order, each acknowledged (MSA-2 = MSH-10) before the next. A timeout \
                 or dropped connection resends the identical bytes after a pause that doubles up to --max-backoff. \
                 Exit 0 when the queue is empty; 1 when the destination rejects a message (AE/AR: the queue stops \
-                there, see `hl7 queue`, `hl7 retry`, `hl7 skip`); 75 when it stays unreachable after --attempts.
+                there, see `hl7 queue`, `hl7 retry`, `hl7 skip`); 75 when it stays unreachable after --attempts. \
+                Messages are stored in TX; --text ft sends them rendered as FT, the same bytes on every resend (a \
+                message keeps the format it was first handed out in to a destination).
                 """
         )
 
         @Option(help: "Destination HOST:PORT.")
         var to: String
+
+        @Option(help: "Report text as tx (display lines) or ft (formatted text, \\.br\\ line breaks).")
+        var text: String = "tx"
+
+        @Flag(help: "Connect over TLS, verifying the destination's certificate (see --ca).")
+        var tls = false
+
+        @Option(help: "PEM file of the certificates trusted with --tls (default: the system's roots).")
+        var ca: String?
 
         @Option(help: "Seconds to wait for each acknowledgement.")
         var timeout: Double = 10
@@ -142,6 +154,8 @@ extension HL7Command {
 
         func validate() throws {
             guard MLLPEndpoint(parsing: to) != nil else { throw ValidationError("--to must be HOST:PORT") }
+            guard ORUBuilder.ObservationFormat(option: text) != nil else { throw ValidationError("--text must be tx or ft") }
+            if ca != nil, !tls { throw ValidationError("--ca needs --tls") }
             guard timeout > 0, backoff >= 0, maxBackoff >= backoff else {
                 throw ValidationError("--timeout must be positive and --max-backoff at least --backoff")
             }
@@ -150,12 +164,15 @@ extension HL7Command {
 
         func run() async throws {
             try await reportingErrors {
-                guard let endpoint = MLLPEndpoint(parsing: to) else { throw ValidationError("--to must be HOST:PORT") }
+                guard let endpoint = MLLPEndpoint(parsing: to), let format = ORUBuilder.ObservationFormat(option: text)
+                else { throw ValidationError("--to must be HOST:PORT and --text tx or ft") }
+                let destination = MLLPDestination(endpoint: endpoint, textFormat: format, usesTLS: tls)
+                let tlsContext = try tls ? MLLPTLSContext.client(trustRootsFile: ca) : nil
                 let store = try database.open()
                 var logger = Logger(label: "radscribe.hl7")
                 logger.logLevel = verbose ? .debug : .warning
-                let service = MLLPDeliveryService(
-                    database: store, endpoint: endpoint,
+                let service = try MLLPDeliveryService(
+                    database: store, destination: destination, tls: tlsContext,
                     policy: DeliveryPolicy(
                         ackTimeout: timeout, connectTimeout: min(timeout, 5), initialBackoff: backoff,
                         maximumBackoff: maxBackoff, maximumFailures: attempts, stopsWhenDrained: true,

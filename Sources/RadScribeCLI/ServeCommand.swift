@@ -23,8 +23,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
-    @Option(name: .customLong("ris"), help: "Deliver HL7 results to this RIS, HOST:PORT over MLLP (repeatable).")
+    @Option(
+        name: .customLong("ris"),
+        help: ArgumentHelp(
+            "Deliver HL7 results to this RIS over MLLP (repeatable): HOST:PORT[,tx|,ft][,tls].",
+            discussion: "ft sends report text as FT (\\.br\\ line breaks) instead of TX; tls connects over TLS, "
+                + "verified against --ris-ca."
+        )
+    )
     var risDestinations: [String] = []
+
+    @Option(help: "PEM file of the certificates trusted for TLS RIS destinations (default: the system's roots).")
+    var risCa: String?
 
     @Option(help: "Accept HL7 orders (ORM^O01, OMI^O23) over MLLP on this port (0 picks a free one).")
     var mllpPort: Int?
@@ -35,13 +45,33 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Peers allowed to send orders: comma-separated addresses or CIDR ranges.")
     var mllpAllow: String = "127.0.0.1,::1"
 
+    @Option(help: "PEM certificate (chain, leaf first) of the MLLP listener: orders are then accepted over TLS only.")
+    var mllpTlsCert: String?
+
+    @Option(help: "PEM private key of --mllp-tls-cert.")
+    var mllpTlsKey: String?
+
+    @Option(help: "ALSA capture device of the reading-room microphone, for dictations the workstation starts with the server source.")
+    var audioDevice: String = "default"
+
+    @Flag(help: "Serve without live dictation (no speech models loaded); the WebSocket answers 503.")
+    var noDictation = false
+
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var models: ModelOptions
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
-        for destination in risDestinations where MLLPEndpoint(parsing: destination) == nil {
-            throw ValidationError("--ris must be HOST:PORT, not '\(destination)'")
+        for destination in risDestinations where MLLPDestination(parsing: destination) == nil {
+            throw ValidationError("--ris must be HOST:PORT[,tx|,ft][,tls], not '\(destination)'")
         }
+        if risCa != nil, !risDestinations.contains(where: { MLLPDestination(parsing: $0)?.usesTLS == true }) {
+            throw ValidationError("--ris-ca needs a --ris destination with ,tls")
+        }
+        if (mllpTlsCert == nil) != (mllpTlsKey == nil) {
+            throw ValidationError("--mllp-tls-cert and --mllp-tls-key go together")
+        }
+        if mllpTlsCert != nil, mllpPort == nil { throw ValidationError("--mllp-tls-cert needs --mllp-port") }
         if let mllpPort, !(0...65535).contains(mllpPort) { throw ValidationError("--mllp-port must be 0…65535") }
         do {
             _ = try PeerAllowList(parsing: mllpAllow)
@@ -62,11 +92,18 @@ struct ServeCommand: AsyncParsableCommand {
             let server = RadScribeServer(
                 database: store,
                 configuration: ServerConfiguration(host: host, port: port),
+                dictation: noDictation
+                    ? nil
+                    : RecognizerDictationEngine(
+                        databasePath: database.resolvedPath, store: store, models: models, device: audioDevice
+                    ),
                 logger: logger
             )
             let host = host
-            var services: [any Service] = risDestinations.compactMap(MLLPEndpoint.init(parsing:)).map { endpoint in
-                MLLPDeliveryService(database: store, endpoint: endpoint, logger: logger)
+            let destinations = risDestinations.compactMap(MLLPDestination.init(parsing:))
+            let risTLS = try destinations.contains(where: \.usesTLS) ? MLLPTLSContext.client(trustRootsFile: risCa) : nil
+            var services: [any Service] = try destinations.map { destination in
+                try MLLPDeliveryService(database: store, destination: destination, tls: risTLS, logger: logger)
             }
             if let mllpPort {
                 services.append(try orderListener(store: store, port: mllpPort, logger: logger))
@@ -83,12 +120,15 @@ struct ServeCommand: AsyncParsableCommand {
         let processor = InboundOrderProcessor(database: store)
         let allowList = try PeerAllowList(parsing: mllpAllow)
         let hostText = mllpHost
+        let tls = try mllpTlsCert.map { try MLLPTLSContext.server(certificateFile: $0, privateKeyFile: mllpTlsKey ?? "") }
+        let scheme = tls == nil ? "mllp" : "mllps"
         return MLLPListener(
             host: mllpHost,
             port: port,
+            tls: tls,
             logger: logger,
             acceptsPeer: { allowList.allows($0) },
-            onListening: { port in Console.write("radscribe accepting HL7 orders on mllp://\(hostText):\(port)\n") },
+            onListening: { port in Console.write("radscribe accepting HL7 orders on \(scheme)://\(hostText):\(port)\n") },
             handler: { message, _ in
                 // Database writes block: keep them off the event loops and the cooperative pool.
                 try? await NIOThreadPool.singleton.runIfActive { processor.process(message) }

@@ -76,6 +76,7 @@ extension ReportDatabase {
         migrator.registerMigration("v3-hl7-inbound-orders", migrate: migrateInboundOrders)
         migrator.registerMigration("v3-lexicon-words", migrate: migrateLexiconWords)
         migrator.registerMigration("v3-api-sessions", migrate: migrateSessions)
+        migrator.registerMigration("v3-hl7-wire-format", migrate: migrateHL7WireFormat)
         return migrator
     }
 

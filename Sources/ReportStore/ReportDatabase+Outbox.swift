@@ -15,6 +15,13 @@ public struct OutboxMessage: Sendable, Hashable {
     /// Completed send attempts so far (acknowledged, rejected, timed out or cut off; an attempt interrupted by a
     /// crash is not counted).
     public var attempts: Int
+    /// The text format (`TX`, `FT`) in which this message goes out to the destination that asked for it. It is
+    /// pinned (recorded) before its bytes can first leave for that destination: on a live connection, in the
+    /// transaction that hands it out after the previous ACK, or by ``ReportDatabase/pinTextFormat(_:destination:)``.
+    /// A destination reconfigured while the message is unacknowledged still gets it resent byte for byte as first sent.
+    public var textFormat: String = "TX"
+    /// Whether ``textFormat`` is recorded for the destination that asked for the message.
+    public var textFormatPinned: Bool = false
 }
 
 /// What a destination should do next.
@@ -71,6 +78,15 @@ extension ReportDatabase {
         try db.create(table: "hl7_destinations") { t in
             t.primaryKey("name", .text)
             t.column("created_at", .datetime).notNull()
+        }
+    }
+
+    /// The format each message goes out in, pinned per destination when it is first handed out (see
+    /// ``OutboxMessage/textFormat``): `wire_destination` and `wire_format` (`TX`, `FT`).
+    static func migrateHL7WireFormat(_ db: Database) throws {
+        try db.alter(table: "hl7_outbox") { t in
+            t.add(column: "wire_destination", .text)
+            t.add(column: "wire_format", .text)
         }
     }
 
@@ -143,7 +159,22 @@ extension ReportDatabase {
             sections: sections,
             signedBy: report.signedBy ?? report.preliminaryBy,
             statusChangedAt: time,
-            observedAt: report.createdAt
+            observedAt: report.createdAt,
+            transcriptionist: try lastTranscriptionist(db, reportID: reportID, upTo: version?.number)
+        )
+    }
+
+    /// OBR-35: the author of the newest version up to `number` (all when nil) saved by a user whose role was
+    /// `transcriptionist` (a correction or an edit of the draft). Later versions by radiologists (the signature, an
+    /// addendum, a correction of the final report) keep the transcriptionist who last corrected the text.
+    static func lastTranscriptionist(_ db: Database, reportID: Int64, upTo number: Int?) throws -> String? {
+        try String.fetchOne(
+            db,
+            sql: """
+                SELECT author FROM report_versions
+                WHERE report_id = ? AND role = 'transcriptionist' AND number <= ? ORDER BY number DESC LIMIT 1
+                """,
+            arguments: [reportID, number ?? Int.max]
         )
     }
 
@@ -191,29 +222,58 @@ extension ReportDatabase {
 
     /// The head of a destination's queue: the oldest row not yet sent or skipped, routed to it or on the default
     /// route.
-    public func outboxHead(destination: String) throws -> OutboxHead {
-        try write { db in try Self.head(db, destination: destination) }
+    ///
+    /// - Parameter textFormat: the format (`TX`, `FT`) the destination wants; pinned to the message handed out unless
+    ///   it was pinned for this destination before (see ``OutboxMessage/textFormat``).
+    public func outboxHead(destination: String, textFormat: String = "TX") throws -> OutboxHead {
+        try write { db in try Self.head(db, destination: destination, textFormat: textFormat, pin: false) }
     }
 
-    /// Records a successful delivery (AA) of an attempt and returns the next head in the same transaction.
-    public func markSent(id: Int64, ackCode: String, destination: String) throws -> OutboxHead {
-        try write { db in
+    /// Records the format of a message handed out to `destination`, unless one is recorded for it already; call it
+    /// once connected, before the message's bytes first go out.
+    /// - Returns: the message with the format it must be sent in.
+    public func pinTextFormat(_ message: OutboxMessage, destination: String) throws -> OutboxMessage {
+        if message.textFormatPinned { return message }
+        return try write(freezing: false) { db in
+            try db.cachedStatement(
+                sql: """
+                    UPDATE hl7_outbox SET wire_destination = ?, wire_format = ?
+                    WHERE id = ? AND (wire_destination IS NOT ? OR wire_format IS NULL)
+                    """
+            ).execute(arguments: [destination, message.textFormat, message.id, destination])
+            var pinned = message
+            pinned.textFormat = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT wire_format FROM hl7_outbox WHERE id = ?"), arguments: [message.id]
+            ) ?? message.textFormat
+            pinned.textFormatPinned = true
+            return pinned
+        }
+    }
+
+    /// Records a successful delivery (AA) of an attempt and returns the next head in the same transaction (one
+    /// write transaction per acknowledged message, with cached statements; no outbox row is enqueued here, so the
+    /// freezing pass is skipped).
+    public func markSent(id: Int64, ackCode: String, destination: String, textFormat: String = "TX") throws
+        -> OutboxHead
+    {
+        try write(freezing: false) { db in
             let now = Date()
-            try db.execute(
+            let statement = try db.cachedStatement(
                 sql: """
                     UPDATE hl7_outbox SET state = 'sent', sent_at = ?, ack_code = ?, last_error = NULL,
                                           attempts = attempts + 1, last_attempt_at = ?, destination = ?
                     WHERE id = ? AND state = 'pending'
-                    """,
-                arguments: [now, ackCode, now, destination, id]
+                    """
             )
-            return try Self.head(db, destination: destination)
+            try statement.execute(arguments: [now, ackCode, now, destination, id])
+            // The connection is live: the next message is pinned as it is handed out.
+            return try Self.head(db, destination: destination, textFormat: textFormat, pin: true)
         }
     }
 
     /// Records a rejection (AE/AR) of an attempt: the row is `failed` and its destination's queue stops behind it.
     public func markRejected(id: Int64, ackCode: String, reason: String, destination: String) throws {
-        try write { db in
+        try write(freezing: false) { db in
             try db.execute(
                 sql: """
                     UPDATE hl7_outbox SET state = 'failed', ack_code = ?, last_error = ?, attempts = attempts + 1,
@@ -228,7 +288,7 @@ extension ReportDatabase {
     /// Records why a delivery try failed (timeout, connection lost, refused); the row stays pending and is resent.
     /// - Parameter sent: whether the bytes went out (counted as an attempt) or the connection was never made.
     public func recordAttemptFailure(id: Int64, error: String, sent: Bool) throws {
-        try write { db in
+        try write(freezing: false) { db in
             try db.execute(
                 sql: """
                     UPDATE hl7_outbox SET last_error = ?, attempts = attempts + ?, last_attempt_at = ? WHERE id = ?
@@ -310,17 +370,14 @@ extension ReportDatabase {
         )
     }
 
-    private static func head(_ db: Database, destination: String) throws -> OutboxHead {
-        guard
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT id, destination, control_id, payload, state, attempts, last_error FROM hl7_outbox
-                    WHERE destination IN (?, '') AND state IN ('pending', 'failed') ORDER BY id LIMIT 1
-                    """,
-                arguments: [destination]
-            )
-        else { return .empty }
+    private static func head(_ db: Database, destination: String, textFormat: String, pin: Bool) throws -> OutboxHead {
+        let query = try db.cachedStatement(
+            sql: """
+                SELECT id, destination, control_id, payload, state, attempts, last_error, wire_destination, wire_format
+                FROM hl7_outbox WHERE destination IN (?, '') AND state IN ('pending', 'failed') ORDER BY id LIMIT 1
+                """
+        )
+        guard let row = try Row.fetchOne(query, arguments: [destination]) else { return .empty }
         guard let payload: String = row["payload"], let controlID: String = row["control_id"] else {
             // Not frozen: no encoder was configured when it was enqueued, nor since.
             let message = OutboxMessage(
@@ -329,12 +386,19 @@ extension ReportDatabase {
             )
             return .blocked(message, reason: "message not built (no HL7 encoder configured)")
         }
-        let message = OutboxMessage(
+        let pinnedFor: String? = row["wire_destination"]
+        let pinnedFormat: String? = pinnedFor == destination ? row["wire_format"] : nil
+        var message = OutboxMessage(
             id: row["id"], destination: row["destination"], controlID: controlID, payload: payload, state: row["state"],
-            attempts: row["attempts"]
+            attempts: row["attempts"], textFormat: pinnedFormat ?? textFormat, textFormatPinned: pinnedFormat != nil
         )
         if message.state == "failed" {
             return .blocked(message, reason: row["last_error"] ?? "rejected")
+        }
+        if pin, pinnedFormat == nil {
+            try db.cachedStatement(sql: "UPDATE hl7_outbox SET wire_destination = ?, wire_format = ? WHERE id = ?")
+                .execute(arguments: [destination, textFormat, message.id])
+            message.textFormatPinned = true
         }
         return .next(message)
     }

@@ -59,11 +59,13 @@ public struct ReportDatabase: Sendable {
         self.path = path
     }
 
-    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+    /// Runs `body` in a write transaction; with `freezing`, then builds the message of every outbox row it enqueued
+    /// (see `freezeOutbox`), in the same transaction.
+    func write<T: Sendable>(freezing: Bool = true, _ body: @Sendable (Database) throws -> T) throws -> T {
         do {
             return try writer.write { db in
                 let result = try body(db)
-                try freezeOutbox(db)
+                if freezing { try freezeOutbox(db) }
                 return result
             }
         } catch {
@@ -232,7 +234,8 @@ public struct ReportDatabase: Sendable {
             preliminaryAt: report.preliminaryAt,
             signedBy: report.signedBy,
             signedAt: report.signedAt,
-            audioSeconds: audioSeconds ?? 0
+            audioSeconds: audioSeconds ?? 0,
+            transcriptionist: try lastTranscriptionist(db, reportID: reportID, upTo: version?.number)
         )
     }
 }

@@ -82,6 +82,8 @@ public struct StoredReport: Sendable, Hashable {
     public var signedAt: Date?
     /// Seconds of dictation audio kept for this report.
     public var audioSeconds: Double
+    /// The transcriptionist who last corrected the text (the newest version saved by a user with that role): OBR-35.
+    public var transcriptionist: String? = nil
 
     public var accession: String { order.accession }
 
@@ -93,7 +95,8 @@ public struct StoredReport: Sendable, Hashable {
             sections: sections,
             signedBy: signedBy ?? preliminaryBy,
             statusChangedAt: statusChangedAt,
-            observedAt: createdAt
+            observedAt: createdAt,
+            transcriptionist: transcriptionist
         )
     }
 }

@@ -21,7 +21,7 @@ final class PythonPeer {
     /// Starts the peer and waits until it listens (or, with `listenAfter`, until it is running).
     static func start(
         in directory: URL, port: Int = 0, mode: String = "aa", faultAt: [Int] = [], delay: Double? = nil,
-        listenAfter: Double? = nil, log: URL? = nil
+        listenAfter: Double? = nil, log: URL? = nil, dump: URL? = nil, tls: (certificate: URL, key: URL)? = nil
     ) throws -> PythonPeer {
         let log = log ?? directory.appendingPathComponent("peer.log")
         let portFile = directory.appendingPathComponent("peer-\(UUID().uuidString.prefix(6)).port")
@@ -32,6 +32,8 @@ final class PythonPeer {
         if !faultAt.isEmpty { arguments += ["--fault-at", faultAt.map(String.init).joined(separator: ",")] }
         if let delay { arguments += ["--delay", "\(delay)"] }
         if let listenAfter { arguments += ["--listen-after", "\(listenAfter)"] }
+        if let dump { arguments += ["--dump", dump.path] }
+        if let tls { arguments += ["--tls-cert", tls.certificate.path, "--tls-key", tls.key.path] }
         let process = Process()
         process.executableURL = ProjectPaths.python
         process.arguments = arguments
