@@ -34,6 +34,8 @@ packages=(
     flite festival festvox-us-slt-hts sox
     # browser end-to-end test of the web workstation (Tests/Browser, Selenium)
     chromium chromium-driver
+    # MLLP over TLS tests: self-signed certificates
+    openssl
     # python validators
     python3 python3-venv
 )
