@@ -11,12 +11,15 @@ enum BundledOntology {
     }()
 
     static let coder: FindingCoder? = ontology.map { FindingCoder(ontology: $0) }
+
+    /// The coded findings of a report's sections (none when the ontology cannot be read).
+    @Sendable static func reportFindings(_ sections: [ReportSection]) -> [ReportFinding] {
+        guard let ontology, let coder else { return [] }
+        return coder.reportFindings(for: sections, in: ontology)
+    }
 }
 
 extension ORUResultEncoder {
-    /// The result encoder with the bundled ontology coding findings into CE rows.
-    static let bundled = ORUResultEncoder { sections in
-        guard let ontology = BundledOntology.ontology, let coder = BundledOntology.coder else { return [] }
-        return coder.reportFindings(for: sections, in: ontology)
-    }
+    /// The result encoder with the bundled ontology coding findings into CE rows (for versions stored without them).
+    static let bundled = ORUResultEncoder(codeFindings: BundledOntology.reportFindings)
 }

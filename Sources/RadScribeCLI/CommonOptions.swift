@@ -26,6 +26,7 @@ struct DatabaseOptions: ParsableArguments {
     func open() throws -> ReportDatabase {
         var database = try ReportDatabase(path: resolvedPath)
         database.resultEncoder = ORUResultEncoder.bundled
+        database.findingCoder = BundledOntology.reportFindings
         try BundledTemplates.sync(into: database, from: try ResourceLocator.discover())
         return database
     }

@@ -108,6 +108,8 @@ struct ReportBody: Encodable {
     var preliminaryBy: String?
     var updatedAt: Date
     var audioSeconds: Double
+    /// Coded findings of this version: concept, presence (present, absent, uncertain) and side.
+    var findings: [ReportFinding]
     /// What the caller's role may do to the report now: the pages show these buttons only.
     var allowedActions: [ReportAction]
 
@@ -125,6 +127,7 @@ struct ReportBody: Encodable {
         preliminaryBy = report.preliminaryBy
         updatedAt = report.updatedAt
         audioSeconds = report.audioSeconds
+        findings = report.findings
         allowedActions =
             role.map { role in
                 ReportAction.allCases.filter { action in

@@ -126,8 +126,14 @@ struct ReportVersionRecord: SnakeCaseRecord, Sendable {
     var role: String
     var action: String
     var diff: String
+    /// The version's coded findings (JSON `[ReportFinding]`); NULL when no coder was configured.
+    var findingsJson: String? = nil
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    func findings() throws -> [ReportFinding] {
+        try findingsJson.map { try JSON.decode([ReportFinding].self, from: $0) } ?? []
+    }
 }
 
 struct UserRecord: SnakeCaseRecord, Sendable {

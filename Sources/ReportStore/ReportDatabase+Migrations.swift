@@ -77,6 +77,7 @@ extension ReportDatabase {
         migrator.registerMigration("v3-lexicon-words", migrate: migrateLexiconWords)
         migrator.registerMigration("v3-api-sessions", migrate: migrateSessions)
         migrator.registerMigration("v3-hl7-wire-format", migrate: migrateHL7WireFormat)
+        migrator.registerMigration("v3-version-findings", migrate: migrateVersionFindings)
         return migrator
     }
 

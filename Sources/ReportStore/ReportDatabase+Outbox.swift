@@ -160,7 +160,8 @@ extension ReportDatabase {
             signedBy: report.signedBy ?? report.preliminaryBy,
             statusChangedAt: time,
             observedAt: report.createdAt,
-            transcriptionist: try lastTranscriptionist(db, reportID: reportID, upTo: version?.number)
+            transcriptionist: try lastTranscriptionist(db, reportID: reportID, upTo: version?.number),
+            findings: try version?.findings() ?? []
         )
     }
 

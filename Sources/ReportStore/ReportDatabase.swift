@@ -12,6 +12,9 @@ public struct ReportDatabase: Sendable {
     /// Builds the HL7 result of each outbox row in the transaction that enqueues it (see `freezeOutbox`); without
     /// one, rows wait with no message until a delivery that has one starts.
     public var resultEncoder: (any ResultMessageEncoder)?
+    /// Codes the findings of each report version in the transaction that writes it (the ontology's coder, which
+    /// this module does not know); without one, versions keep no findings and HL7 codes them when it sends.
+    public var findingCoder: (@Sendable ([ReportSection]) -> [ReportFinding])?
 
     /// Opens (creating if needed) the database at `path` in WAL mode and migrates it.
     /// - Parameters:
@@ -64,7 +67,10 @@ public struct ReportDatabase: Sendable {
     func write<T: Sendable>(freezing: Bool = true, _ body: @Sendable (Database) throws -> T) throws -> T {
         do {
             return try writer.write { db in
+                // Versions written by `body` are coded before their HL7 messages are built, so both agree.
+                let lastVersion = freezing && findingCoder != nil ? try Self.lastVersionID(db) : nil
                 let result = try body(db)
+                if let lastVersion { try codeFindings(db, after: lastVersion) }
                 if freezing { try freezeOutbox(db) }
                 return result
             }
@@ -235,7 +241,8 @@ public struct ReportDatabase: Sendable {
             signedBy: report.signedBy,
             signedAt: report.signedAt,
             audioSeconds: audioSeconds ?? 0,
-            transcriptionist: try lastTranscriptionist(db, reportID: reportID, upTo: version?.number)
+            transcriptionist: try lastTranscriptionist(db, reportID: reportID, upTo: version?.number),
+            findings: try version?.findings() ?? []
         )
     }
 }

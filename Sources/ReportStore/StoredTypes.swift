@@ -84,6 +84,8 @@ public struct StoredReport: Sendable, Hashable {
     public var audioSeconds: Double
     /// The transcriptionist who last corrected the text (the newest version saved by a user with that role): OBR-35.
     public var transcriptionist: String? = nil
+    /// The coded findings of this version (ontology concepts with presence and side), kept for HL7 and the checks.
+    public var findings: [ReportFinding] = []
 
     public var accession: String { order.accession }
 
@@ -96,7 +98,8 @@ public struct StoredReport: Sendable, Hashable {
             signedBy: signedBy ?? preliminaryBy,
             statusChangedAt: statusChangedAt,
             observedAt: createdAt,
-            transcriptionist: transcriptionist
+            transcriptionist: transcriptionist,
+            findings: findings
         )
     }
 }

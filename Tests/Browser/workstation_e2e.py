@@ -659,6 +659,10 @@ def browser_flow(browser, wav_frames):
     browser.wait(lambda: browser.body("ready") == "true", 30, "the report view")
     findings_shown = browser.js("const s = document.querySelector(\"#sections [data-section='findings'] .text\"); return s ? s.textContent : ''")
     failures.check("moderate" in findings_shown.lower(), f"the report view shows the transcriptionist's edit: {findings_shown!r}")
+    coded = browser.js("return [...document.querySelectorAll('#findings tbody tr[data-term]')].map(r => [r.dataset.term, r.dataset.presence])")
+    log(f"coded findings shown: {coded}")
+    failures.check(["pneumothorax", "absent"] in [[t.lower(), p] for t, p in coded],
+                   f"the report view shows 'no pneumothorax' coded as absent: {coded}")
     browser.screenshot("07-report")
     browser.find("#sign").click()
     browser.wait(lambda: browser.finds("#confirm-sign") and browser.find("#checks").is_displayed(), 20,

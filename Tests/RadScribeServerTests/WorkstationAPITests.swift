@@ -87,6 +87,8 @@ struct WorkstationAPITests {
 
             // The transcriptionist sees the words with their risks, and the audio plays from any byte.
             let draft = try await client.call(.get, "/api/reports/\(accession)", as: .transcriptionist, tokens: tokens)
+            let coded = try #require(draft.body.json["findings"] as? [[String: Any]])
+            #expect(coded.contains { $0["term"] as? String == "pneumothorax" && $0["presence"] as? String == "absent" })
             let words = try #require(draft.body.json["words"] as? [String: [[String: Any]]])
             let findings = try #require(words["findings"])
             let no = try #require(findings.first { $0["text"] as? String == "no" })

@@ -30,6 +30,7 @@ struct WorkstationFixture {
         let directory = try ProjectPaths.temporaryDirectory(label)
         var database = try ReportDatabase(path: directory.appendingPathComponent("db.sqlite").path)
         database.resultEncoder = ORUResultEncoder.bundled
+        database.findingCoder = BundledOntology.reportFindings
         try BundledTemplates.sync(into: database, from: try ResourceLocator.discover())
         var tokens: [UserRole: String] = [:]
         for role in UserRole.allCases {

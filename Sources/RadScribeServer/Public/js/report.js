@@ -27,6 +27,13 @@ function renderReport() {
         class: "section", "data-section": s.key, "aria-label": s.title || s.key,
     }, el("h3", {}, s.title || s.key, s.loincCode ? el("span", { class: "status-line" }, ` LOINC ${s.loincCode}`) : null),
     el("div", { class: "text" }, s.text || "—"))));
+    const findings = report.findings || [];
+    $("findings").querySelector("tbody").replaceChildren(...(findings.length ? findings.map((f) => el("tr", {
+        "data-term": f.term, "data-presence": f.presence,
+    }, el("td", {}, f.term), el("td", { class: `presence presence-${f.presence}` }, f.presence),
+    el("td", {}, f.laterality || "—"), el("td", {}, f.radlexID || f.conceptID))) : [
+        el("tr", {}, el("td", { colspan: "4" }, "none coded")),
+    ]));
     renderActions();
 }
 
