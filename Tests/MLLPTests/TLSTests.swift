@@ -106,6 +106,35 @@ struct TLSTests {
         #expect(try dumped(dump).allSatisfy { String(decoding: $0, as: UTF8.self).contains("|FT|18782-3") })
     }
 
+    @Test("radscribe serve --ris HOST:PORT,ft,tls --ris-ca FILE drains the outbox to the RIS, then stops on SIGTERM")
+    func serveDeliversOverTLS() async throws {
+        let fixture = try CorrectedReportFixture("mllp-tls-serve")
+        let expected = try fixture.enqueue(3)
+        let certificate = try SelfSignedCertificate(in: fixture.directory)
+        let dump = fixture.directory.appendingPathComponent("received")
+        let peer = try PythonPeer.start(
+            in: fixture.directory, mode: "drop", faultAt: [2], dump: dump, tls: (certificate.certificate, certificate.key)
+        )
+        defer { peer.kill() }
+        let serve = Process()
+        serve.executableURL = ProjectPaths.radscribeBinary
+        serve.arguments = [
+            "serve", "--port", "0", "--no-dictation", "--db", fixture.path,
+            "--ris", "127.0.0.1:\(peer.port),ft,tls", "--ris-ca", certificate.certificate.path,
+        ]
+        serve.standardOutput = FileHandle.nullDevice
+        serve.standardError = FileHandle.nullDevice
+        try serve.run()
+        defer { if serve.isRunning { serve.terminate() } }
+        try await waitUntil(30) { peer.accepted().count >= expected.count }
+        serve.terminate()  // SIGTERM: graceful shutdown
+        serve.waitUntilExit()
+        #expect(serve.terminationStatus == 0)
+        #expect(peer.accepted() == expected, "each message once, in order, despite the dropped connection")
+        #expect(try fixture.database.outboxStatus().allSatisfy { $0.state == "sent" })
+        #expect(try dumped(dump).allSatisfy { String(decoding: $0, as: UTF8.self).contains("|FT|") })
+    }
+
     @Test("the MLLP listener over TLS answers a TLS client and nothing else")
     func listenerOverTLS() async throws {
         let directory = try ProjectPaths.temporaryDirectory("mllp-tls-listener")
