@@ -23,7 +23,7 @@ public struct RecognizerConfiguration: Sendable, Hashable {
     /// first words (a 27-second dictation came back as "clinical information"), and with a domain LM this
     /// strong a lower language weight lets the acoustics decide more. Dev-set WER: 13.4 % with PocketSphinx's
     /// defaults, 11.2 % without fwdflat, 9.0 % without fwdflat and `-lw 4` (see BENCHMARKS.md).
-    public static let radiologyDecoderOptions: [String: String] = ["-fwdflat": "no", "-lw": "4"]
+    public static let radiologyDecoderOptions: [String: String] = ["-fwdflat": "no", "-lw": "4", "-vad_postspeech": "30"]
 
     /// The bundled radiology setup: the en-us acoustic model, the domain LM and its dictionary, tuned options.
     public static func radiology(
