@@ -89,7 +89,7 @@ let package = Package(
         .target(
             name: "RadScribeServer",
             dependencies: [
-                "RadScribeCore", "ReportStore", "ReportTemplates", "ReportChecks", "Dictation",
+                "RadScribeCore", "ReportStore", "ReportTemplates", "ReportChecks", "Dictation", "HL7",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

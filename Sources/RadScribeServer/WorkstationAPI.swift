@@ -14,6 +14,7 @@ struct WorkstationAPI: Sendable {
         registerWorklist(on: &routes)
         registerReports(on: &routes)
         registerAdministration(on: &routes)
+        registerExports(on: &routes)
     }
 
     // MARK: Session

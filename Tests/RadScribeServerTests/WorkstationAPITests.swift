@@ -209,6 +209,64 @@ struct WorkstationAPITests {
         }
     }
 
+    @Test("FHIR and ORU exports, turnaround stats, MRRT template import and export")
+    func exportsAndTemplates() async throws {
+        let fixture = try WorkstationFixture.make(label: "ws-exports")
+        try fixture.dictatedDraft(script: "findings\nno pneumothorax period\ngo to impression\nno acute disease period")
+        _ = try fixture.database.sign(accession: WorkstationFixture.accession, by: UserRole.radiologist.rawValue)
+        let accession = WorkstationFixture.accession
+        let tokens = fixture.tokens
+        let sample = ProjectPaths.shared.appendingPathComponent("mrrt-samples/Chest_Xray-2_Views.html")
+        let sampleHTML = try String(contentsOf: sample, encoding: .utf8)
+        try await fixture.server().makeRouter().buildApplication().test(.router) { client in
+            let fhir = try await client.call(.get, "/api/reports/\(accession)/fhir", as: .interface, tokens: tokens)
+            #expect(fhir.status == .ok)
+            #expect(fhir.headers[.contentType]?.hasPrefix("application/fhir+json") == true)
+            #expect(fhir.body.json["resourceType"] as? String == "DiagnosticReport")
+            #expect(fhir.body.json["status"] as? String == "final")
+
+            let oru = try await client.call(.get, "/api/reports/\(accession)/oru", as: .radiologist, tokens: tokens)
+            let er7 = String(buffer: oru.body)
+            #expect(er7.hasPrefix("MSH|^~\\&|") && er7.contains("ORU^R01") && er7.contains("\rOBR|"))
+
+            let stats = try await client.call(.get, "/api/stats?days=7", as: .radiologist, tokens: tokens)
+            let figures = try #require(stats.body.json["turnaround"] as? [[String: Any]])
+            #expect(figures.first?["radiologist"] as? String == "radiologist")
+            let badDays = try await client.call(.get, "/api/stats?days=0", as: .administrator, tokens: tokens)
+            #expect(badDays.status == .badRequest)
+
+            // A real RSNA template, imported leniently; the same text again is no new version.
+            let body = { (slug: String, html: String) -> String in
+                String(decoding: try! JSONSerialization.data(withJSONObject: ["slug": slug, "html": html]), as: UTF8.self)
+            }
+            let imported = try await client.call(
+                .post, "/api/templates", as: .administrator, tokens: tokens, json: body("rsna-chest", sampleHTML)
+            )
+            #expect(imported.status == .created, "\(String(buffer: imported.body))")
+            #expect(imported.body.json["version"] as? Int == 1)
+            let again = try await client.call(
+                .post, "/api/templates", as: .administrator, tokens: tokens, json: body("rsna-chest", sampleHTML)
+            )
+            #expect(again.status == .ok)
+            #expect(again.body.json["isNewVersion"] as? Bool == false)
+            let exported = try await client.call(.get, "/api/templates/rsna-chest/mrrt", as: .transcriptionist, tokens: tokens)
+            #expect(String(buffer: exported.body) == sampleHTML)
+            let layout = try await client.call(.get, "/api/templates/rsna-chest", as: .radiologist, tokens: tokens)
+            #expect((layout.body.json["sections"] as? [Any])?.isEmpty == false)
+
+            let broken = try await client.call(
+                .post, "/api/templates", as: .administrator, tokens: tokens, json: body("broken", "<html><body>no template</body></html>")
+            )
+            #expect(broken.status == .badRequest)
+            let bundled = try await client.call(
+                .post, "/api/templates", as: .administrator, tokens: tokens, json: body("ct-head", sampleHTML)
+            )
+            #expect(bundled.status == .conflict)
+            #expect(try fixture.database.template(slug: "broken") == nil)
+            #expect(try fixture.database.templateVersions(slug: "ct-head").count == 1)
+        }
+    }
+
     @Test("openapi.yaml is valid and lists exactly the routes, with their roles")
     func openAPIMatchesRoutes() throws {
         let fixture = try WorkstationFixture.make(label: "ws-openapi")
