@@ -149,7 +149,7 @@ let package = Package(
         .testTarget(
             name: "MLLPTests",
             dependencies: [
-                "MLLP", "HL7", "ReportStore", "TestSupport",
+                "MLLP", "HL7", "ReportStore", "Ontology", "RadScribeCore", "TestSupport",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

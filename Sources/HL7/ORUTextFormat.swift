@@ -34,6 +34,30 @@ public enum ORUTextFormat {
         }
     }
 
+    /// The message as pinned for a destination: `TX` or `FT`, optionally `+CWE` (unknown parts leave it unchanged).
+    public static func render(_ er7: String, wireFormat: String) -> String {
+        let parts = wireFormat.uppercased().split(separator: "+").map(String.init)
+        let format = parts.first.flatMap { ORUBuilder.ObservationFormat(option: $0) } ?? .text
+        let rendered = render(er7, as: format)
+        return parts.contains("CWE") ? codedType(rendered, as: .cwe) : rendered
+    }
+
+    /// The message with OBX-2 of its coded rows (`CE` or `CWE`) set to `type`; other segments and fields unchanged.
+    /// CE and CWE share their first six components, so only the type name changes.
+    public static func codedType(_ er7: String, as type: ORUBuilder.CodedValueType) -> String {
+        let chars = Array(er7.prefix(4))
+        guard chars.count == 4, er7.hasPrefix("MSH") else { return er7 }
+        let field = chars[3]
+        let coded: Set<String> = ["CE", "CWE"]
+        return er7.split(separator: "\r", omittingEmptySubsequences: false).map { segment -> String in
+            guard segment.hasPrefix("OBX\(field)") else { return String(segment) }
+            var fields = segment.split(separator: field, omittingEmptySubsequences: false).map(String.init)
+            guard fields.count > 2, coded.contains(fields[2]) else { return String(segment) }
+            fields[2] = type.rawValue
+            return fields.joined(separator: String(field))
+        }.joined(separator: "\r")
+    }
+
     /// The FT rendering of a TX message; see the type's documentation. A message that is not HL7 ER7 (no MSH with
     /// its delimiters) is returned as it is.
     public static func formattedText(fromText er7: String, maxObservationLength: Int = 199) -> String {

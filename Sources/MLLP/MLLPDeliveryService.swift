@@ -134,8 +134,7 @@ public struct MLLPDeliveryService: Service {
 
     /// The bytes to send for a message: its stored text in the format pinned to it.
     static func wireText(_ message: OutboxMessage) -> String {
-        let format = ORUBuilder.ObservationFormat(option: message.textFormat) ?? .text
-        return ORUTextFormat.render(message.payload, as: format)
+        ORUTextFormat.render(message.payload, wireFormat: message.textFormat)
     }
 
     /// The queue name of this destination.
@@ -158,7 +157,7 @@ public struct MLLPDeliveryService: Service {
 
     private func deliverLoop() async throws -> Result<DeliveryReport, DeliveryError> {
         let destination = destination
-        let format = destinationConfiguration.textFormat.rawValue
+        let format = destinationConfiguration.wireFormat
         if policy.registersDestination { try database.registerDestination(destination) }
         try database.freezePendingMessages()
         var report = DeliveryReport()

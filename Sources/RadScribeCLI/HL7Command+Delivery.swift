@@ -129,6 +129,9 @@ extension HL7Command {
         @Option(help: "Report text as tx (display lines) or ft (formatted text, \\.br\\ line breaks).")
         var text: String = "tx"
 
+        @Option(help: "OBX-2 of coded findings: ce (HL7 2.5.1) or cwe (the v2.6+ name some receivers want).")
+        var coded: String = "ce"
+
         @Flag(help: "Connect over TLS, verifying the destination's certificate (see --ca).")
         var tls = false
 
@@ -155,6 +158,9 @@ extension HL7Command {
         func validate() throws {
             guard MLLPEndpoint(parsing: to) != nil else { throw ValidationError("--to must be HOST:PORT") }
             guard ORUBuilder.ObservationFormat(option: text) != nil else { throw ValidationError("--text must be tx or ft") }
+            guard ORUBuilder.CodedValueType(rawValue: coded.uppercased()) != nil else {
+                throw ValidationError("--coded must be ce or cwe")
+            }
             if ca != nil, !tls { throw ValidationError("--ca needs --tls") }
             guard timeout > 0, backoff >= 0, maxBackoff >= backoff else {
                 throw ValidationError("--timeout must be positive and --max-backoff at least --backoff")
@@ -166,7 +172,10 @@ extension HL7Command {
             try await reportingErrors {
                 guard let endpoint = MLLPEndpoint(parsing: to), let format = ORUBuilder.ObservationFormat(option: text)
                 else { throw ValidationError("--to must be HOST:PORT and --text tx or ft") }
-                let destination = MLLPDestination(endpoint: endpoint, textFormat: format, usesTLS: tls)
+                let destination = MLLPDestination(
+                    endpoint: endpoint, textFormat: format,
+                    codedType: ORUBuilder.CodedValueType(rawValue: coded.uppercased()) ?? .ce, usesTLS: tls
+                )
                 let tlsContext = try tls ? MLLPTLSContext.client(trustRootsFile: ca) : nil
                 let store = try database.open()
                 var logger = Logger(label: "radscribe.hl7")

@@ -26,8 +26,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("ris"),
         help: ArgumentHelp(
-            "Deliver HL7 results to this RIS over MLLP (repeatable): HOST:PORT[,tx|,ft][,tls].",
-            discussion: "ft sends report text as FT (\\.br\\ line breaks) instead of TX; tls connects over TLS, "
+            "Deliver HL7 results to this RIS over MLLP (repeatable): HOST:PORT[,tx|,ft][,ce|,cwe][,tls].",
+            discussion: "ft sends report text as FT (\\.br\\ line breaks) instead of TX; cwe types coded findings CWE "
+                + "(v2.6+) instead of CE (2.5.1); tls connects over TLS, "
                 + "verified against --ris-ca."
         )
     )
@@ -63,7 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
         for destination in risDestinations where MLLPDestination(parsing: destination) == nil {
-            throw ValidationError("--ris must be HOST:PORT[,tx|,ft][,tls], not '\(destination)'")
+            throw ValidationError("--ris must be HOST:PORT[,tx|,ft][,ce|,cwe][,tls], not '\(destination)'")
         }
         if risCa != nil, !risDestinations.contains(where: { MLLPDestination(parsing: $0)?.usesTLS == true }) {
             throw ValidationError("--ris-ca needs a --ris destination with ,tls")

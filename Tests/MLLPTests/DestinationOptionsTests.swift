@@ -2,6 +2,7 @@ import Foundation
 import HL7
 import Logging
 import MLLP
+import Ontology
 import RadScribeCore
 import ReportStore
 import TestSupport
@@ -15,11 +16,17 @@ struct CorrectedReportFixture {
     let database: ReportDatabase
     static let accession = "ACC-FT"
 
-    init(_ label: String, transcriptionist: Bool = true) throws {
+    /// - Parameter codesFindings: code each version with the bundled ontology (coded OBX rows in the messages).
+    init(_ label: String, transcriptionist: Bool = true, codesFindings: Bool = false) throws {
         directory = try ProjectPaths.temporaryDirectory(label)
         path = directory.appendingPathComponent("radscribe.sqlite").path
         var database = try ReportDatabase(path: path)
         database.resultEncoder = ORUResultEncoder()
+        if codesFindings {
+            let ontology = try OntologyFile.load(contentsOf: OntologyFile.bundledURL(in: try ResourceLocator.discover()))
+            let coder = FindingCoder(ontology: ontology)
+            database.findingCoder = { coder.reportFindings(for: $0, in: ontology) }
+        }
         try database.storeTemplate(slug: "chest", identifier: "urn:t:chest", title: "Chest", html: "<html></html>")
         try database.addUser(name: "drres", role: .resident, password: nil)
         try database.addUser(name: "tina", role: .transcriptionist, password: nil)
@@ -193,14 +200,42 @@ struct DestinationOptionsTests {
         #expect(String(decoding: received[3], as: UTF8.self).contains("|FT|"))
     }
 
-    @Test("destination options parse: HOST:PORT[,tx|,ft][,tls]")
+    @Test("a CWE destination gets the coded rows as CWE (FT text too), byte-identical when resent")
+    func codedWithElementDestination() async throws {
+        let fixture = try CorrectedReportFixture("mllp-cwe", codesFindings: true)
+        let expected = try fixture.enqueue(3)
+        let stored = try fixture.payloads()
+        #expect(stored.allSatisfy { $0.contains("|CE|") && !$0.contains("|CWE|") })
+        let dump = fixture.directory.appendingPathComponent("received")
+        let peer = try PythonPeer.start(in: fixture.directory, mode: "drop", faultAt: [1], dump: dump)
+        let destination = try #require(MLLPDestination(parsing: "127.0.0.1:\(peer.port),ft,cwe"))
+        #expect(destination.wireFormat == "FT+CWE")
+        let service = try MLLPDeliveryService(
+            database: fixture.database, destination: destination, policy: DeliveryTests.fast, logger: quietLogger
+        )
+        let report = try await service.deliver().get()
+        #expect(peer.accepted() == expected)
+        let received = try dumped(dump).map { String(decoding: $0, as: UTF8.self) }
+        #expect(received.count == report.sent + report.retries)
+        #expect(received[0] == received[1], "the dropped message is resent byte for byte")
+        for (text, payload) in zip(received.dropFirst(), stored) {
+            #expect(text == ORUTextFormat.codedType(ORUTextFormat.render(payload, as: .formattedText), as: .cwe))
+        }
+        let coded = received[0].split(separator: "\r").filter { $0.hasPrefix("OBX|") && $0.contains("121071^Finding") }
+        #expect(!coded.isEmpty && coded.allSatisfy { $0.split(separator: "|", omittingEmptySubsequences: false)[2] == "CWE" })
+        #expect(!received[0].contains("|CE|"))
+    }
+
+    @Test("destination options parse: HOST:PORT[,tx|,ft][,ce|,cwe][,tls]")
     func parsing() throws {
         let plain = try #require(MLLPDestination(parsing: "ris.example:2575"))
         #expect(plain.textFormat == .text && !plain.usesTLS && plain.endpoint.port == 2575)
         let both = try #require(MLLPDestination(parsing: "ris.example:2575,FT,tls"))
         #expect(both.textFormat == .formattedText && both.usesTLS && both.description == "ris.example:2575,ft,tls")
         #expect(MLLPDestination(parsing: "[::1]:2575,tls,tx")?.endpoint.host == "::1")
-        for bad in ["ris:2575,xml", "ris:2575,ft,tx", "ris:2575,tls,tls", "ris", "ris:2575,"] {
+        let cwe = try #require(MLLPDestination(parsing: "ris.example:2575,CWE,tls"))
+        #expect(cwe.codedType == .cwe && cwe.description == "ris.example:2575,cwe,tls" && cwe.wireFormat == "TX+CWE")
+        for bad in ["ris:2575,xml", "ris:2575,ft,tx", "ris:2575,tls,tls", "ris", "ris:2575,", "ris:2575,ce,cwe"] {
             #expect(MLLPDestination(parsing: bad) == nil, "\(bad)")
         }
     }
