@@ -13,6 +13,8 @@ import ReportTemplates
 /// finished utterances, the saved draft and the checks before signing go back as JSON text frames.
 struct DictationSocket {
     let engine: any DictationEngine
+    /// Accessions being dictated on this server: one dictation per report at a time.
+    let inProgress: DictationsInProgress
     let database: ReportDatabase
     let user: StoredUser
     let outbound: WebSocketOutboundWriter
@@ -28,6 +30,8 @@ struct DictationSocket {
     func run(_ inbound: WebSocketInboundStream) async throws {
         var stream: (any DictationStream)?
         var recording: Task<Void, any Error>?
+        var claimed: String?
+        defer { if let claimed { inProgress.release(claimed) } }
         // Finishing happens once: on "stop", when server capture ends by itself, or when the connection drops.
         let finishing = FinishGate()
         do {
@@ -53,6 +57,14 @@ struct DictationSocket {
                             accession: accession, templateSlug: template, author: user.name,
                             source: request.source ?? .browser
                         )
+                        guard inProgress.claim(accession, by: user.name) else {
+                            try await fail(
+                                "\(accession) is being dictated by \(inProgress.author(of: accession) ?? "another user") "
+                                    + "right now; wait until that dictation is saved"
+                            )
+                            return
+                        }
+                        claimed = accession
                         let opened: any DictationStream
                         do {
                             opened = try await Blocking.run { [engine] in try engine.open(dictation) }
@@ -192,6 +204,29 @@ struct DictationSocket {
         samples.reserveCapacity(buffer.readableBytes / 2)
         while let sample = buffer.readInteger(endianness: .little, as: Int16.self) { samples.append(sample) }
         return samples
+    }
+}
+
+/// The accessions with a live dictation on this server, and who dictates each.
+final class DictationsInProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var authors: [String: String] = [:]
+
+    /// True when `accession` was free and is now held for `user`.
+    func claim(_ accession: String, by user: String) -> Bool {
+        lock.withLock {
+            guard authors[accession] == nil else { return false }
+            authors[accession] = user
+            return true
+        }
+    }
+
+    func release(_ accession: String) {
+        lock.withLock { _ = authors.removeValue(forKey: accession) }
+    }
+
+    func author(of accession: String) -> String? {
+        lock.withLock { authors[accession] }
     }
 }
 

@@ -110,6 +110,7 @@ public struct RadScribeServer: Sendable {
 
     private func registerDictation(on routes: inout APIRouteBuilder) {
         let (database, dictation, logger) = (database, dictation, logger)
+        let inProgress = DictationsInProgress()
         routes.webSocket(
             "/api/dictation", roles: RouteAccess.dictating,
             shouldUpgrade: { _, _ in
@@ -119,8 +120,10 @@ public struct RadScribeServer: Sendable {
             },
             onUpgrade: { inbound, outbound, context in
                 guard let engine = dictation, let user = context.requestContext.user else { return }
-                try await DictationSocket(engine: engine, database: database, user: user, outbound: outbound, logger: logger)
-                    .run(inbound)
+                try await DictationSocket(
+                    engine: engine, inProgress: inProgress, database: database, user: user, outbound: outbound,
+                    logger: logger
+                ).run(inbound)
             }
         )
     }

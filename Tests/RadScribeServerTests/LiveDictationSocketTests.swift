@@ -115,6 +115,35 @@ struct LiveDictationSocketTests {
     }
 }
 
+extension LiveDictationSocketTests {
+    @Test("a second dictation of the same report is refused while the first goes on")
+    func oneDictationPerReport() async throws {
+        let fixture = try WorkstationFixture.make(label: "ws-twice")
+        let first = try #require(fixture.tokens[.radiologist])
+        let second = try #require(fixture.tokens[.resident])
+        let start = #"{"type":"start","accession":"WS-TWICE","template":"\#(WorkstationFixture.template)"}"#
+        let refused = MessageLog()
+        try await fixture.server(dictation: try Self.engine(fixture)).makeApplication().test(.live) { client in
+            try await client.ws("/api/dictation?token=\(first)") { inbound, outbound, _ in
+                try await outbound.write(.text(start))
+                var messages = inbound.messages(maxSize: 1 << 22).makeAsyncIterator()
+                _ = try await messages.next()  // started
+                try await client.ws("/api/dictation?token=\(second)") { inbound, outbound, _ in
+                    try await outbound.write(.text(start))
+                    for try await message in inbound.messages(maxSize: 1 << 20) {
+                        if case .text(let text) = message { refused.append(text) }
+                    }
+                }
+                try await outbound.write(.text(#"{"type":"stop"}"#))
+                while try await messages.next() != nil {}
+            }
+        }
+        let answer = try #require(refused.objects.first)
+        #expect(answer["type"] as? String == "error")
+        #expect((answer["error"] as? String)?.contains("is being dictated by radiologist") == true, "\(answer)")
+    }
+}
+
 final class MessageLog: @unchecked Sendable {
     private let lock = NSLock()
     private var texts: [String] = []
