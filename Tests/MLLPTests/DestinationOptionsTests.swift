@@ -148,14 +148,17 @@ struct DestinationOptionsTests {
         #expect(report.sent == 6)
         #expect(peer.accepted() == expected)
         let received = try dumped(dump).map { String(decoding: $0, as: UTF8.self) }
-        #expect(received.count == 6 + report.retries)
+        // Every failed try is a retry; one whose connection failed (a loaded machine) delivered no bytes.
+        #expect(received.count >= 7 && received.count <= 6 + report.retries)
         // Reception 2 was dropped before its ACK: reception 3 is its resend, the same bytes.
         #expect(received[1] == received[2])
-        // What went out is exactly the FT rendering of the stored message, MSH-10 unchanged.
-        for (text, payload) in zip(received, [stored[0], stored[1], stored[1]] + stored.dropFirst(2)) {
+        // What went out is exactly the FT rendering of the stored message with that MSH-10, every time.
+        let storedByControlID = Dictionary(uniqueKeysWithValues: stored.map { (fields($0, "MSH")[10], $0) })
+        for text in received {
+            let payload = try #require(storedByControlID[fields(text, "MSH")[10]])
             #expect(text == ORUTextFormat.render(payload, as: .formattedText))
-            #expect(fields(text, "MSH")[10] == fields(payload, "MSH")[10])
         }
+        #expect(Set(received.map { fields($0, "MSH")[10] }) == Set(storedByControlID.keys))
         let message = received[0]
         #expect(!message.contains("|TX|"))
         let findings = try #require(message.split(separator: "\r").first { $0.contains("|FT|18782-3") })
