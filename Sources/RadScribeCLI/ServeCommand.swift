@@ -90,6 +90,12 @@ struct ServeCommand: AsyncParsableCommand {
             logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
             let store = try database.open()
             logger.info("database open", metadata: ["db.path": "\(store.path)"])
+            if try store.users().allSatisfy({ !$0.hasPassword }) {
+                Console.error(
+                    "note: nobody can log in to the workstation yet; add a user with a password, e.g. "
+                        + "`radscribe user add drsmith --role radiologist --password-stdin --db \(store.path)`"
+                )
+            }
             let server = RadScribeServer(
                 database: store,
                 configuration: ServerConfiguration(host: host, port: port),
