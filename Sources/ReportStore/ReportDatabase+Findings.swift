@@ -16,8 +16,10 @@ extension ReportDatabase {
     }
 
     /// Codes the versions written after `versionID` in this transaction.
-    func codeFindings(_ db: Database, after versionID: Int64) throws {
-        guard let findingCoder else { return }
+    /// - Returns: whether any version was coded.
+    @discardableResult
+    func codeFindings(_ db: Database, after versionID: Int64) throws -> Bool {
+        guard let findingCoder else { return false }
         let rows = try Row.fetchAll(
             db, sql: "SELECT id, sections_json FROM report_versions WHERE id > ? AND findings_json IS NULL",
             arguments: [versionID]
@@ -29,6 +31,20 @@ extension ReportDatabase {
                 arguments: [try JSON.encode(findingCoder(sections)), row["id"] as Int64]
             )
         }
+        return !rows.isEmpty
+    }
+
+    /// A report a write returns was read before its new version was coded: read it again so callers see the
+    /// findings the version now has. Other results pass through.
+    static func withStoredFindings<T>(_ result: T, _ db: Database) throws -> T {
+        if let report = result as? StoredReport, let fresh = try fetchReport(db, accession: report.accession) as? T {
+            return fresh
+        }
+        if var receipt = result as? DictationReceipt, let fresh = try fetchReport(db, accession: receipt.report.accession) {
+            receipt.report = fresh
+            return receipt as? T ?? result
+        }
+        return result
     }
 
     /// The coded findings of every version of a report, oldest first (empty for versions written without a coder).

@@ -69,8 +69,10 @@ public struct ReportDatabase: Sendable {
             return try writer.write { db in
                 // Versions written by `body` are coded before their HL7 messages are built, so both agree.
                 let lastVersion = freezing && findingCoder != nil ? try Self.lastVersionID(db) : nil
-                let result = try body(db)
-                if let lastVersion { try codeFindings(db, after: lastVersion) }
+                var result = try body(db)
+                if let lastVersion, try codeFindings(db, after: lastVersion) {
+                    result = try Self.withStoredFindings(result, db)
+                }
                 if freezing { try freezeOutbox(db) }
                 return result
             }

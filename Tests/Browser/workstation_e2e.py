@@ -703,6 +703,8 @@ def browser_flow(browser, wav_frames):
         log(f"ORU^R01 (OBR-25 F) state: {oru[0]}")
         failures.check(bool(oru[0]), "the message's state is shown")
         print("ORU^R01 payload as shown:\n  " + oru[1].replace("\n", "\n  "), flush=True)
+    signed_coded = browser.js("return [...document.querySelectorAll('#findings tbody tr[data-term]')].map(r => r.dataset.term)")
+    failures.check(len(signed_coded) >= 1, f"the signed report still shows its coded findings: {signed_coded}")
     browser.screenshot("11-hl7")
     browser.logout()
 

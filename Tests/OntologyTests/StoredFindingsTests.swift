@@ -48,20 +48,25 @@ struct StoredFindingsTests {
         #expect(draft.snapshot.findings == draft.findings)
 
         // An edit is a new version with its own findings; the first version keeps its own.
-        _ = try database.edit(
+        let edited = try database.edit(
             accession: "F-1",
             sections: [Self.section("findings", "Small left pleural effusion."), Self.section("impression", "Effusion.")],
             by: "drsmith"
         )
+        // What a write returns already carries the findings its version was coded with.
+        #expect(edited.findings.contains { $0.term.lowercased() == "pleural effusion" && $0.presence == .present })
+        let signed = try database.sign(accession: "F-1", by: "drsmith")
+        #expect(signed.findings == edited.findings)
         let history = try database.versionFindings(accession: "F-1")
-        #expect(history.count == 2)
+        #expect(history.count == 3)
         #expect(history[0].findings.contains { $0.term.lowercased() == "pneumothorax" })
         #expect(!history[1].findings.contains { $0.term.lowercased() == "pneumothorax" })
+        #expect(history[2].findings == history[1].findings, "the signature keeps the signed text's findings")
         #expect(history[1].findings.contains { $0.term.lowercased() == "pleural effusion" && $0.presence == .present })
 
         // Without a coder (older databases, tools that do not load the ontology) versions simply keep none.
         let plain = try ReportDatabase(path: database.path)
-        _ = try plain.edit(accession: "F-1", sections: [Self.section("findings", "No pneumothorax.")], by: "drsmith")
+        _ = try plain.addAddendum(accession: "F-1", text: "No pneumothorax.", by: "drsmith")
         #expect(try plain.existingReport(accession: "F-1").findings.isEmpty)
     }
 }
