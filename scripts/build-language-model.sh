@@ -45,6 +45,15 @@ mkdir -p "$TMP/irstlm"
   || { cat "$TMP/compile-lm.log" >&2; echo "ERROR: compile-lm failed" >&2; exit 1; }
 grep -E '^ngram +[0-9]+=' "$TMP/lm.arpa" | sed 's/^/    /' || true
 
+echo "==> [4b/6] general-English backbone (stock en-us unigrams, interpolated)"
+command -v gcc >/dev/null || { echo "ERROR: gcc not found (apt-get install gcc)" >&2; exit 1; }
+gcc -O2 -o "$TMP/lm-unigrams" scripts/lm-unigrams.c $(pkg-config --cflags --libs sphinxbase) \
+  || { echo "ERROR: cannot build scripts/lm-unigrams.c (apt-get install libsphinxbase-dev)" >&2; exit 1; }
+"$TMP/lm-unigrams" /usr/share/pocketsphinx/model/en-us/en-us.lm.bin > "$TMP/general.tsv" 2> "$TMP/unigrams.log" \
+  || { cat "$TMP/unigrams.log" >&2; echo "ERROR: lm-unigrams failed" >&2; exit 1; }
+mv "$TMP/lm.arpa" "$TMP/domain.arpa"
+"$PY" scripts/general_backbone.py "$TMP/domain.arpa" "$TMP/general.tsv" "$TMP/lm.arpa"
+
 echo "==> [5/6] converting to Lexicon/radiology.lm.bin"
 sphinx_lm_convert -i "$TMP/lm.arpa" -o Lexicon/radiology.lm.bin > "$TMP/convert.log" 2>&1 \
   || { cat "$TMP/convert.log" >&2; echo "ERROR: sphinx_lm_convert failed" >&2; exit 1; }
