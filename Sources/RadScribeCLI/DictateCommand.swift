@@ -96,28 +96,10 @@ struct DictateCommand: ParsableCommand {
             // Check everything that can be wrong before a radiologist speaks a word.
             let store = try database.open()
             if resume, templateOption == nil { return try resumed(store: store).run() }
-            guard let storedTemplate = try store.template(slug: template) else {
-                let known = try store.templates().map(\.slug)
-                throw CLIError(
-                    description: "no template '\(template)' (known: \(known.joined(separator: ", "))); see `radscribe template list`",
-                    exitCode: ExitStatus.notFound
-                )
+            let prepared = try DictationSetup.prepare(store: store, accession: accession, templateSlug: template) {
+                order.order(accession: accession, template: $0)
             }
-            if let existing = try store.report(accession: accession), !existing.status.isDraft {
-                throw CLIError(
-                    description: "report \(accession) is \(existing.status.rawValue); a signed report changes only by "
-                        + "addendum or correction (`radscribe report addendum|correct`)",
-                    exitCode: ExitStatus.refused
-                )
-            }
-            let blankTemplate = try BundledTemplates.parse(storedTemplate)
-            let newOrder = order.order(accession: accession, template: blankTemplate)
-            // Merge fields (reason for exam, procedure, exam date, …) come from the order the RIS sent.
-            let resources = try ResourceLocator.discover()
-            let reportTemplate = OptionSynonyms.enrich(
-                blankTemplate.fillingMergeFields(from: try store.order(accession: accession) ?? newOrder, examDate: Date()),
-                vocabulary: try OptionSynonyms.vocabulary(resources.dictionary)
-            )
+            let (newOrder, reportTemplate) = (prepared.newOrder, prepared.template)
 
             let session = DictationSessionBox(DictationSession(template: reportTemplate))
             let captured = try capture(into: session, template: reportTemplate)
@@ -232,6 +214,50 @@ struct DictateCommand: ParsableCommand {
         }
         let (transcript, pcm) = try live.record(with: recognizer)
         return Captured(transcript: transcript, audio: pcm, source: "recognizer", captureID: journal?.captureID)
+    }
+}
+
+/// What every dictation checks and builds before the radiologist speaks, from the command line or the workstation.
+enum DictationSetup {
+    struct Prepared {
+        var storedTemplate: StoredTemplate
+        /// The template with merge fields filled from the order and selection options answering to synonyms.
+        var template: ReportTemplate
+        /// The order created on saving when the RIS has not sent one.
+        var newOrder: ImagingOrder
+        /// The report as it stands, when the accession has one.
+        var existing: StoredReport?
+    }
+
+    /// - Parameter newOrder: the order to create for an accession without one, from the blank template.
+    /// - Throws: ``CLIError`` when the template is unknown or the report is already signed.
+    static func prepare(
+        store: ReportDatabase, accession: String, templateSlug: String, newOrder: (ReportTemplate) -> ImagingOrder
+    ) throws -> Prepared {
+        guard let storedTemplate = try store.template(slug: templateSlug) else {
+            let known = try store.templates().map(\.slug)
+            throw CLIError(
+                description: "no template '\(templateSlug)' (known: \(known.joined(separator: ", "))); "
+                    + "see `radscribe template list`",
+                exitCode: ExitStatus.notFound
+            )
+        }
+        let existing = try store.report(accession: accession)
+        if let existing, !existing.status.isDraft {
+            throw CLIError(
+                description: "report \(accession) is \(existing.status.rawValue); a signed report changes only by "
+                    + "addendum or correction (`radscribe report addendum|correct`)",
+                exitCode: ExitStatus.refused
+            )
+        }
+        let blankTemplate = try BundledTemplates.parse(storedTemplate)
+        let order = newOrder(blankTemplate)
+        // Merge fields (reason for exam, procedure, exam date, …) come from the order the RIS sent.
+        let template = OptionSynonyms.enrich(
+            blankTemplate.fillingMergeFields(from: try store.order(accession: accession) ?? order, examDate: Date()),
+            vocabulary: try OptionSynonyms.bundledVocabulary()
+        )
+        return Prepared(storedTemplate: storedTemplate, template: template, newOrder: order, existing: existing)
     }
 }
 

@@ -48,6 +48,16 @@ enum OptionSynonyms {
         return section
     }
 
+    /// The words of the bundled runtime dictionary, read once per process (the server prepares every dictation
+    /// with them).
+    static func bundledVocabulary() throws -> Set<String> {
+        try cachedBundledVocabulary.get()
+    }
+
+    private static let cachedBundledVocabulary = Result {
+        try vocabulary(try ResourceLocator.discover().dictionary)
+    }
+
     /// The words of a CMU-format pronunciation dictionary.
     static func vocabulary(_ dictionary: URL) throws -> Set<String> {
         let text = try String(contentsOf: dictionary, encoding: .utf8)

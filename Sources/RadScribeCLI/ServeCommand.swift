@@ -99,11 +99,7 @@ struct ServeCommand: AsyncParsableCommand {
             let server = RadScribeServer(
                 database: store,
                 configuration: ServerConfiguration(host: host, port: port),
-                dictation: noDictation
-                    ? nil
-                    : RecognizerDictationEngine(
-                        databasePath: database.resolvedPath, store: store, models: models, device: audioDevice
-                    ),
+                dictation: noDictation ? nil : RecognizerDictationEngine(store: store, models: models, device: audioDevice),
                 logger: logger
             )
             let host = host

@@ -12,7 +12,6 @@ import Synchronization
 /// recognizer with the speaker's profile and the user lexicon, field grammars switched by the cursor, the dictation
 /// session, and the capture journal (a crash loses at most the last second of audio).
 struct RecognizerDictationEngine: DictationEngine {
-    let databasePath: String
     let store: ReportDatabase
     let models: ModelOptions
     /// The reading-room microphone for the `server` source (`serve --audio-device`).
@@ -21,42 +20,26 @@ struct RecognizerDictationEngine: DictationEngine {
     var endSilence = 3.0
 
     func open(_ request: DictationRequest) throws -> any DictationStream {
-        guard let stored = try store.template(slug: request.templateSlug) else {
-            throw CLIError(
-                description: "no template '\(request.templateSlug)'; see `radscribe template list`",
-                exitCode: ExitStatus.notFound
+        let prepared = try DictationSetup.prepare(
+            store: store, accession: request.accession, templateSlug: request.templateSlug
+        ) {
+            NewOrderOptions.order(
+                accession: request.accession, template: $0, mrn: nil, patientName: nil, birthDate: nil, sex: nil
             )
         }
-        if let existing = try store.report(accession: request.accession), !existing.status.isDraft {
-            throw CLIError(
-                description: "report \(request.accession) is \(existing.status.rawValue); a signed report changes only by "
-                    + "addendum or correction",
-                exitCode: ExitStatus.refused
-            )
-        }
-        let blank = try BundledTemplates.parse(stored)
-        let newOrder = NewOrderOptions.order(
-            accession: request.accession, template: blank, mrn: nil, patientName: nil, birthDate: nil, sex: nil
-        )
-        let resources = try ResourceLocator.discover()
-        let template = OptionSynonyms.enrich(
-            blank.fillingMergeFields(from: try store.order(accession: request.accession) ?? newOrder, examDate: Date()),
-            vocabulary: try OptionSynonyms.vocabulary(resources.dictionary)
-        )
         // The worklist shows the exam as being dictated (an existing order only; a new one is created on saving).
-        if try store.report(accession: request.accession) != nil {
+        if prepared.existing != nil {
             _ = try store.beginDictation(accession: request.accession, by: request.author)
         }
         let recognizer = try Recognizer(configuration: models.configuration(speaker: request.author))
         let journal = try CaptureJournal.start(
-            store: try ReportDatabase(path: databasePath), accession: request.accession,
-            templateSlug: request.templateSlug, author: request.author,
-            device: request.source == .server ? device : "browser", orderIfNew: newOrder
+            store: store, accession: request.accession, templateSlug: request.templateSlug, author: request.author,
+            device: request.source == .server ? device : "browser", orderIfNew: prepared.newOrder
         )
         return try RecognizerDictationStream(
-            request: request, storedTemplate: stored, template: template, newOrder: newOrder, recognizer: recognizer,
-            lexicon: UserLexicon(database: try ReportDatabase(path: databasePath)), journal: journal, store: store,
-            device: device, endSilence: endSilence
+            request: request, storedTemplate: prepared.storedTemplate, template: prepared.template,
+            newOrder: prepared.newOrder, recognizer: recognizer, lexicon: UserLexicon(database: store), journal: journal,
+            store: store, device: device, endSilence: endSilence
         )
     }
 }

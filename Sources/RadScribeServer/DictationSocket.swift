@@ -8,6 +8,7 @@ import RadScribeCore
 import ReportChecks
 import ReportStore
 import ReportTemplates
+import Synchronization
 
 /// One live dictation over a WebSocket: `start`, audio frames (browser) or server capture, `stop`; partial words,
 /// finished utterances, the saved draft and the checks before signing go back as JSON text frames.
@@ -121,28 +122,31 @@ struct DictationSocket {
 
     /// Server capture on a thread of its own (it blocks for the whole dictation); updates are sent as they come.
     private func startRecording(_ stream: any DictationStream, finishing: FinishGate) -> Task<Void, any Error> {
-        let (updates, continuation) = AsyncStream.makeStream(of: [DictationUpdate].self)
-        let recordingFailure = LockedError()
+        let (updates, continuation) = AsyncThrowingStream.makeStream(of: [DictationUpdate].self)
         let thread = Thread {
             do {
                 try stream.record { continuation.yield($0) }
-            } catch {
-                continuation.yield([.partial("")])
                 continuation.finish()
-                recordingFailure.withLock { $0 = error }
-                return
+            } catch {
+                continuation.finish(throwing: error)
             }
-            continuation.finish()
         }
         thread.name = "radscribe-capture"
         thread.start()
         return Task {
-            for await batch in updates { try await send(batch) }
-            if let error = recordingFailure.withLock({ $0 }) {
-                try await fail("recording from the reading-room microphone failed: \(APIError.describe(error))")
-                stream.abandon()
-                _ = finishing.claim()
-                throw error
+            var batches = updates.makeAsyncIterator()
+            while true {
+                let batch: [DictationUpdate]?
+                do {
+                    batch = try await batches.next()
+                } catch {
+                    try await fail("recording from the reading-room microphone failed: \(APIError.describe(error))")
+                    stream.abandon()
+                    _ = finishing.claim()
+                    throw error
+                }
+                guard let batch else { break }
+                try await send(batch)
             }
             // The speaker stopped (end-of-speech silence) or the device ended: save as `radscribe dictate` does.
             if finishing.claim() { try await finish(stream) }
@@ -208,13 +212,12 @@ struct DictationSocket {
 }
 
 /// The accessions with a live dictation on this server, and who dictates each.
-final class DictationsInProgress: @unchecked Sendable {
-    private let lock = NSLock()
-    private var authors: [String: String] = [:]
+final class DictationsInProgress: Sendable {
+    private let authors = Mutex<[String: String]>([:])
 
     /// True when `accession` was free and is now held for `user`.
     func claim(_ accession: String, by user: String) -> Bool {
-        lock.withLock {
+        authors.withLock { authors in
             guard authors[accession] == nil else { return false }
             authors[accession] = user
             return true
@@ -222,35 +225,20 @@ final class DictationsInProgress: @unchecked Sendable {
     }
 
     func release(_ accession: String) {
-        lock.withLock { _ = authors.removeValue(forKey: accession) }
+        authors.withLock { _ = $0.removeValue(forKey: accession) }
     }
 
     func author(of accession: String) -> String? {
-        lock.withLock { authors[accession] }
+        authors.withLock { $0[accession] }
     }
 }
 
 /// Lets exactly one of several paths finish a dictation.
-final class FinishGate: @unchecked Sendable {
-    private let lock = NSLock()
-    private var claimed = false
+final class FinishGate: Sendable {
+    private let claimed = Atomic<Bool>(false)
 
     func claim() -> Bool {
-        lock.withLock {
-            defer { claimed = true }
-            return !claimed
-        }
-    }
-}
-
-final class LockedError: @unchecked Sendable {
-    private let lock = NSLock()
-    private var error: (any Error)?
-
-    func withLock<T>(_ body: (inout (any Error)?) -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&error)
+        claimed.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
     }
 }
 

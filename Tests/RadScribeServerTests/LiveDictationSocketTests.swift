@@ -32,10 +32,7 @@ struct LiveDictationSocketTests {
     }
 
     static func engine(_ fixture: WorkstationFixture) throws -> RecognizerDictationEngine {
-        RecognizerDictationEngine(
-            databasePath: fixture.databasePath, store: fixture.database, models: try ModelOptions.defaults(),
-            device: "default"
-        )
+        RecognizerDictationEngine(store: fixture.database, models: try ModelOptions.defaults(), device: "default")
     }
 
     static func frames(_ samples: [Int16]) -> [ByteBuffer] {

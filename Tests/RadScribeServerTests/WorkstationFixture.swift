@@ -40,8 +40,6 @@ struct WorkstationFixture {
         return WorkstationFixture(directory: directory, database: database, tokens: tokens)
     }
 
-    var databasePath: String { directory.appendingPathComponent("db.sqlite").path }
-
     func server(dictation: (any DictationEngine)? = nil) -> RadScribeServer {
         var logger = Logger(label: "workstation-test")
         logger.logLevel = .warning
