@@ -484,11 +484,15 @@ def _parse_json_stream(text: str) -> list:
     return docs
 
 
+# `--decoder-option NAME=VALUE` overrides passed to every `radscribe transcribe` (set by main()).
+DECODER_OPTIONS: list[str] = []
+
+
 def run_radscribe(binary: Path, voice: str, items: list[Item], timeout: float, want_json: bool,
                   profile_args: list[str] | None = None) -> SystemRun:
     res = SystemRun("radscribe+profile" if profile_args else "radscribe", voice)
     files = [str(it.wav) for it in items]
-    profile_args = profile_args or []
+    profile_args = (profile_args or []) + [f"--decoder-option={o}" for o in DECODER_OPTIONS]
     log(f"  {res.system} {voice}: transcribing {len(files)} files in one process")
     r = run_measured([str(binary), "transcribe", "--spoken", *profile_args, *files], timeout)
     res.cpu, res.maxrss_kb, res.processes = r.cpu, r.maxrss_kb, 1
@@ -662,9 +666,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=3600, help="timeout per recognizer process, seconds (default: %(default)s)")
     ap.add_argument("--verbose-alignments", action="store_true", help="print each file's alignment")
     ap.add_argument("--self-test", action="store_true", help="run the alignment self-test and exit 0/1")
+    ap.add_argument("--decoder-option", action="append", default=[], metavar="NAME=VALUE",
+                    help="passed to `radscribe transcribe --decoder-option` (tuning on Benchmarks/dev); repeatable")
     ap.add_argument("--profile", help="also run RadScribe with this speaker profile (`radscribe profile enroll USER`), as system radscribe+profile")
     ap.add_argument("--profiles-dir", help="speaker profiles folder passed to radscribe (default: its own)")
     a = ap.parse_args(argv)
+    DECODER_OPTIONS[:] = a.decoder_option
 
     if a.self_test:
         return self_test()

@@ -52,7 +52,7 @@ gcc -O2 -o "$TMP/lm-unigrams" scripts/lm-unigrams.c $(pkg-config --cflags --libs
 "$TMP/lm-unigrams" /usr/share/pocketsphinx/model/en-us/en-us.lm.bin > "$TMP/general.tsv" 2> "$TMP/unigrams.log" \
   || { cat "$TMP/unigrams.log" >&2; echo "ERROR: lm-unigrams failed" >&2; exit 1; }
 mv "$TMP/lm.arpa" "$TMP/domain.arpa"
-"$PY" scripts/general_backbone.py "$TMP/domain.arpa" "$TMP/general.tsv" "$TMP/lm.arpa"
+"$PY" scripts/general_backbone.py "$TMP/domain.arpa" "$TMP/general.tsv" "$TMP/lm.arpa" --words 7500 --weight 0.98
 
 echo "==> [5/6] converting to Lexicon/radiology.lm.bin"
 sphinx_lm_convert -i "$TMP/lm.arpa" -o Lexicon/radiology.lm.bin > "$TMP/convert.log" 2>&1 \

@@ -51,8 +51,30 @@ struct ModelOptions: ParsableArguments {
 
     @OptionGroup var profiles: ProfilesDirectoryOption
 
+    @Option(
+        name: .customLong("decoder-option"),
+        help: ArgumentHelp(
+            "Override one PocketSphinx decoder option, as NAME=VALUE without the leading dash (e.g. lw=6.5 or beam=1e-60); repeatable.",
+            discussion: "For tuning and benchmarks; the defaults were chosen on Benchmarks/dev (BENCHMARKS.md).",
+            valueName: "name=value"
+        )
+    )
+    var decoderOptions: [String] = []
+
     /// The options as given with no flags: the radiology models (for callers outside the command line).
     static func defaults() throws -> ModelOptions { try parse([]) }
+
+    private static func decoderOption(_ text: String) throws -> (name: String, value: String) {
+        let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        let name = parts[0].trimmingCharacters(in: .whitespaces)
+        guard parts.count == 2, !name.isEmpty, name != "-", !parts[1].isEmpty else {
+            throw CLIError(
+                description: "--decoder-option \"\(text)\" is not NAME=VALUE; write it like --decoder-option lw=6.5",
+                exitCode: ExitStatus.usage
+            )
+        }
+        return (name.hasPrefix("-") ? name : "-" + name, String(parts[1]))
+    }
 
     static let stockModelDirectory = URL(fileURLWithPath: "/usr/share/pocketsphinx/model/en-us")
 
@@ -72,6 +94,10 @@ struct ModelOptions: ParsableArguments {
         if let acousticModel { configuration.acousticModel = URL(fileURLWithPath: acousticModel) }
         if let languageModel { configuration.languageModel = URL(fileURLWithPath: languageModel) }
         if let dictionary { configuration.dictionary = URL(fileURLWithPath: dictionary) }
+        for option in decoderOptions {
+            let (name, value) = try Self.decoderOption(option)
+            configuration.extraOptions[name] = value
+        }
         return try SpeakerProfiles.apply(explicit: profile, implicit: speaker, root: profiles.resolved, to: configuration)
     }
 }

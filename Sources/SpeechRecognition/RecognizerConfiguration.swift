@@ -18,15 +18,21 @@ public struct RecognizerConfiguration: Sendable, Hashable {
         self.extraOptions = extraOptions
     }
 
-    /// Decoder settings for the radiology language model, chosen on `Benchmarks/dev` (never on the test set):
-    /// the second, flat-lexicon pass (`-fwdflat`) sometimes prunes every path of a long utterance but its
-    /// first words (a 27-second dictation came back as "clinical information"), and with a domain LM this
-    /// strong a lower language weight lets the acoustics decide more. Dev-set WER: 13.4 % with PocketSphinx's
-    /// defaults, 11.2 % without fwdflat, 9.0 % without fwdflat and `-lw 4` (see BENCHMARKS.md). An utterance ends
-    /// after 0.3 s of silence instead of 0.5 s (`-vad_postspeech 30`): the same dev WER, and the words reach the
-    /// screen about 0.2 s sooner.
+    /// Decoder settings for the radiology language model, chosen on `Benchmarks/dev` (never on the test set;
+    /// the figures are in BENCHMARKS.md):
+    /// - no second, flat-lexicon pass (`-fwdflat no`): it sometimes pruned every path of a long utterance
+    ///   except its first words;
+    /// - wider state and phone beams, a wider beam on words' last phones, and no cap on active HMMs
+    ///   (`-maxhmmpf -1`: PocketSphinx checks the cap against a count that grows over the utterance, so long
+    ///   dictations were pruned harder and harder). Most remaining errors were search errors: the right words
+    ///   were pruned before the language model could vouch for them. The word-exit beam stays at its default:
+    ///   widening it too made lattices, and so the wait for the final words, four times larger for no gain;
+    /// - a language weight of 5 instead of 6.5: with a domain LM this strong the acoustics should decide more;
+    /// - an utterance ends after 0.3 s of silence instead of 0.5 s (`-vad_postspeech 30`): the same dev WER,
+    ///   and the words reach the screen about 0.2 s sooner.
     public static let radiologyDecoderOptions: [String: String] = [
-        "-fwdflat": "no", "-lw": "4", "-vad_postspeech": "30",
+        "-fwdflat": "no", "-lw": "5", "-vad_postspeech": "30",
+        "-beam": "1e-70", "-pbeam": "1e-70", "-lpbeam": "1e-45", "-maxhmmpf": "-1",
     ]
 
     /// The bundled radiology setup: the en-us acoustic model, the domain LM and its dictionary, tuned options.

@@ -78,6 +78,25 @@ struct DictationEndToEndTests {
         #expect((files.first?["realTimeFactor"] as? Double ?? 1) < 1)
     }
 
+    @Test("--decoder-option reaches PocketSphinx; a malformed or unknown one is a clear error")
+    func decoderOptions() throws {
+        let cli = try CLIHarness("e2e-decoder-option")
+        let wav = try cli.synthesize("chest-left-effusion")
+
+        let tuned = try cli.run(["transcribe", "--spoken", "--decoder-option", "lw=6.5", wav.path], withDatabase: false)
+        #expect(tuned.exitCode == 0, "\(tuned.stderr)")
+        #expect(tuned.stdout.contains("no pneumothorax period"), "\(tuned.stdout)")
+
+        let malformed = try cli.run(["transcribe", "--decoder-option", "lw", wav.path], withDatabase: false)
+        #expect(malformed.exitCode == 64, "\(malformed.stderr)")
+        #expect(malformed.stderr.contains("is not NAME=VALUE"), "\(malformed.stderr)")
+
+        let unknown = try cli.run(["transcribe", "--decoder-option", "no-such-option=1", wav.path], withDatabase: false)
+        #expect(unknown.exitCode != 0)
+        #expect(unknown.stderr.contains("-no-such-option"), "the error names the option: \(unknown.stderr)")
+        #expect(unknown.stdout.isEmpty)
+    }
+
     @Test("the binary finds its bundled data from any working directory")
     func runsFromElsewhere() throws {
         let cli = try CLIHarness("e2e-cwd")
