@@ -484,15 +484,12 @@ def _parse_json_stream(text: str) -> list:
     return docs
 
 
-# `--decoder-option NAME=VALUE` overrides passed to every `radscribe transcribe` (set by main()).
-DECODER_OPTIONS: list[str] = []
-
-
 def run_radscribe(binary: Path, voice: str, items: list[Item], timeout: float, want_json: bool,
-                  profile_args: list[str] | None = None) -> SystemRun:
+                  options: list[str], profile_args: list[str] | None = None) -> SystemRun:
+    """`options` go to every `radscribe transcribe`; `profile_args` too, and they name the system radscribe+profile."""
     res = SystemRun("radscribe+profile" if profile_args else "radscribe", voice)
     files = [str(it.wav) for it in items]
-    profile_args = (profile_args or []) + [f"--decoder-option={o}" for o in DECODER_OPTIONS]
+    profile_args = options + (profile_args or [])
     log(f"  {res.system} {voice}: transcribing {len(files)} files in one process")
     r = run_measured([str(binary), "transcribe", "--spoken", *profile_args, *files], timeout)
     res.cpu, res.maxrss_kb, res.processes = r.cpu, r.maxrss_kb, 1
@@ -671,7 +668,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", help="also run RadScribe with this speaker profile (`radscribe profile enroll USER`), as system radscribe+profile")
     ap.add_argument("--profiles-dir", help="speaker profiles folder passed to radscribe (default: its own)")
     a = ap.parse_args(argv)
-    DECODER_OPTIONS[:] = a.decoder_option
 
     if a.self_test:
         return self_test()
@@ -704,16 +700,17 @@ def main(argv: list[str] | None = None) -> int:
         else:
             items = synthetic_items(a.dictations, voices, a.out, a.limit, max(1, a.jobs))
 
+        decoder_args = [f"--decoder-option={o}" for o in a.decoder_option]
         rows: list[dict] = []
         for voice, its in items.items():
             audio = sum(i.seconds for i in its)
             log(f"voice {voice}: {len(its)} files, {audio:.0f} s of audio")
             runs = []
             if binary:
-                runs.append(run_radscribe(binary, voice, its, a.timeout, not a.no_json))
+                runs.append(run_radscribe(binary, voice, its, a.timeout, not a.no_json, decoder_args))
                 if a.profile:
                     extra = ["--profile", a.profile] + (["--profiles-dir", a.profiles_dir] if a.profiles_dir else [])
-                    runs.append(run_radscribe(binary, voice, its, a.timeout, not a.no_json, extra))
+                    runs.append(run_radscribe(binary, voice, its, a.timeout, not a.no_json, decoder_args, extra))
             if not a.no_baseline:
                 runs.append(run_baseline(voice, its, a.model, max(1, a.jobs), a.timeout))
             for r in runs:

@@ -39,7 +39,7 @@ extension WorkstationAPI {
             guard let days, (1...3650).contains(days) else { throw APIError(.badRequest, "days must be 1…3650") }
             let since = Date().addingTimeInterval(-Double(days) * 86_400)
             let figures = try await Blocking.run { try database.turnaround(since: since) }
-            return try JSONResponse.make(StatsBody(days: days, turnaround: figures.map(TurnaroundBody.init)))
+            return try JSONResponse.make(StatsBody(days: days, turnaround: figures))
         }
         routes.add(.get, "/api/templates/:slug/mrrt", roles: RouteAccess.readers) { _, context in
             let slug = try context.parameters.require("slug")
@@ -101,26 +101,8 @@ struct TemplateImportResult: Encodable {
     var notes: [String]
 }
 
-struct TurnaroundBody: Encodable {
-    var radiologist: String
-    var modality: String
-    var reports: Int
-    var orderToDictatedMinutes: Double?
-    var dictatedToSignedMinutes: Double?
-    var orderToSignedMinutes: Double?
-
-    init(_ figure: TurnaroundFigure) {
-        radiologist = figure.radiologist
-        modality = figure.modality
-        reports = figure.reports
-        orderToDictatedMinutes = figure.orderToDictatedMinutes
-        dictatedToSignedMinutes = figure.dictatedToSignedMinutes
-        orderToSignedMinutes = figure.orderToSignedMinutes
-    }
-}
-
 struct StatsBody: Encodable {
     var days: Int
     /// Median minutes per signing radiologist and modality, over reports signed final in the period.
-    var turnaround: [TurnaroundBody]
+    var turnaround: [TurnaroundFigure]
 }

@@ -98,7 +98,7 @@ public struct SearchHit: Sendable, Hashable {
 }
 
 /// Turnaround figures for one radiologist and modality, in minutes (medians).
-public struct TurnaroundFigure: Sendable, Hashable {
+public struct TurnaroundFigure: Sendable, Hashable, Encodable {
     public var radiologist: String
     public var modality: String
     public var reports: Int
