@@ -13,7 +13,7 @@ cd "$ROOT"
 export IRSTLM="${IRSTLM:-/usr/lib/irstlm}"
 PY="${PYTHON:-python3}"
 export PYTHONDONTWRITEBYTECODE=1
-ORDER=3
+ORDER="${ORDER:-3}"  # n-gram order (chosen on Benchmarks/dev, see BENCHMARKS.md)
 SMOOTHING="${SMOOTHING:-improved-kneser-ney}"
 
 for tool in "$IRSTLM/bin/build-lm.sh" "$IRSTLM/bin/compile-lm" "$IRSTLM/bin/add-start-end.sh"; do
@@ -52,7 +52,8 @@ gcc -O2 -o "$TMP/lm-unigrams" scripts/lm-unigrams.c $(pkg-config --cflags --libs
 "$TMP/lm-unigrams" /usr/share/pocketsphinx/model/en-us/en-us.lm.bin > "$TMP/general.tsv" 2> "$TMP/unigrams.log" \
   || { cat "$TMP/unigrams.log" >&2; echo "ERROR: lm-unigrams failed" >&2; exit 1; }
 mv "$TMP/lm.arpa" "$TMP/domain.arpa"
-"$PY" scripts/general_backbone.py "$TMP/domain.arpa" "$TMP/general.tsv" "$TMP/lm.arpa" --words 7500 --weight 0.98
+"$PY" scripts/general_backbone.py "$TMP/domain.arpa" "$TMP/general.tsv" "$TMP/lm.arpa" \
+  --words "${BACKBONE_WORDS:-7500}" --weight "${BACKBONE_WEIGHT:-0.98}"  # chosen on Benchmarks/dev
 
 echo "==> [5/6] converting to Lexicon/radiology.lm.bin"
 sphinx_lm_convert -i "$TMP/lm.arpa" -o Lexicon/radiology.lm.bin > "$TMP/convert.log" 2>&1 \

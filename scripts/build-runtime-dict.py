@@ -66,12 +66,12 @@ def main() -> None:
               f"{missing[:40]}", file=sys.stderr)
         sys.exit(1)
     # every word of every template's visible text (raw and spoken form) must be in the vocabulary
-    from spoken_text import template_visible_lines, to_spoken, word_tokens
+    from spoken_text import plain_words, template_visible_lines, to_spoken
     vs = set(vocab)
     for t in sorted((ROOT / "Templates").glob("*.html")):
         tw = set()
         for l in template_visible_lines(t):
-            tw.update(word_tokens(l))
+            tw.update(plain_words(l))
             tw.update(to_spoken(l).split())
         gap = sorted(tw - vs)
         if gap:

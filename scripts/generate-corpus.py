@@ -21,8 +21,9 @@ from pathlib import Path
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus_hygiene import Filter  # noqa: E402
+from corpus_inflections import negated_sentences, plural_sentences, pluralize, verb_sentences  # noqa: E402
 from ontology_corpus import drill as ontology_drill  # noqa: E402
-from spoken_text import MONTHS, ORDINALS, number_words, template_visible_lines, to_spoken, word_tokens, year_words  # noqa: E402
+from spoken_text import MONTHS, ORDINALS, number_words, plain_words, template_visible_lines, to_spoken, year_words  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "Lexicon" / "corpus" / "generated.txt"
@@ -417,8 +418,10 @@ class Gen:
             return f"{lead} {a} or {b}"
         if k < 0.85:
             return f"{a} is not identified"
-        if k < 0.93:
+        if k < 0.9:
             return f"there is no {a} on the {self.c(SIDES)}"
+        if k < 0.95:
+            return f"no other {a} {self.c(['', 'is seen', 'is identified'])}".strip()
         return f"no {a} in the {self.fill(self.c(s['loc']))}"
 
     def measurement(self) -> str:
@@ -427,8 +430,10 @@ class Gen:
             return f"{self.c(ORGANS_MEASURE)} measures {self.size()}"
         if k < 0.55:
             return f"the {self.c(LESIONS)} measures {self.dims()}"
-        if k < 0.65:
+        if k < 0.6:
             return (f"the {self.c(LESIONS)} measures {self.dims()} comma previously {self.dims()}")
+        if k < 0.65:
+            return f"the {pluralize(self.c(LESIONS))} measure {self.size()} and {self.size()}"
         if k < 0.72:
             return f"there is {self.art(self.adj_size() + ' ' + self.c(LESIONS))} open paren series {self.integer(1, 12)} comma image {self.integer(1, 99)} close paren"
         if k < 0.8:
@@ -451,7 +456,7 @@ class Gen:
         if k < 0.6:
             return f"compared to {self.date()} comma {self.c(['there is no significant interval change', 'the findings are stable', 'there has been interval improvement', 'there has been interval worsening'])}"
         if k < 0.75:
-            return f"comparison colon {self.c(['none', 'none available', 'no prior studies'])}"
+            return f"comparison {self.c(['colon ', 'colon ', ''])}{self.c(['none', 'none', 'none available', 'no prior studies'])}"
         if k < 0.9:
             return f"unchanged since {self.date()}"
         return f"comparison colon {exam} from {self.date()} and {self.date()}"
@@ -618,7 +623,7 @@ def template_lines() -> list[str]:
             sp = to_spoken(line)
             if sp:
                 out.append(sp)
-            raw = " ".join(word_tokens(line))  # raw words too, so every template word is in the LM
+            raw = " ".join(plain_words(line))  # raw words too, so every template word is in the LM
             if raw and raw != sp and raw not in sp:
                 out.append(raw)
     return out
@@ -646,6 +651,12 @@ def main() -> None:
     for _ in range(300):
         lines.append(f"comparison colon {g.date()} period")
         lines.append(f"{g.c(COMMANDS)}")
+    for _ in range(args.lines // 25):  # plurals and verb forms (see scripts/corpus_inflections.py)
+        lines.extend(s + " period" for s in plural_sentences(
+            g.c, g.r.randint, lambda: g.fill(g.c(g.c(list(SYSTEMS.values()))["loc"])), g.size, lambda: g.c(NEG_LEADS)))
+    for _ in range(args.lines // 50):
+        lines.extend(s + " period" for s in verb_sentences(g.c))
+        lines.extend(s + " period" for s in negated_sentences(g.c))
     drill = lexicon_drill(g)
     lines.extend(drill)
     print(f"  lexicon drill lines: {len(drill)}", flush=True)

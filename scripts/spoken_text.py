@@ -166,6 +166,12 @@ def word_tokens(text: str) -> list[str]:
     return re.findall(r"[a-z]+(?:'[a-z]+)?", text.lower())
 
 
+def plain_words(text: str) -> list[str]:
+    """word_tokens of written text without its acronyms ("CT", "MRI"): those are spoken letter by
+    letter ("c t"), and a one-word "mri" in the language model would compete with "m r i"."""
+    return word_tokens(" ".join(t for t in text.split() if not (t.isupper() and len(t) > 1)))
+
+
 class _VisibleText(html.parser.HTMLParser):
     SKIP = {"script", "style", "template"}
     BLOCK = {"p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",

@@ -35,7 +35,7 @@ RADIOLOGY = {
     "-lm": str(REPO / "Lexicon" / "radiology.lm.bin"),
     "-dict": str(REPO / "Lexicon" / "radscribe.dict"),
     "-logfn": "/dev/null",
-    "-fwdflat": "no", "-lw": "5", "-vad_postspeech": "30",
+    "-fwdflat": "no", "-lw": "6", "-vad_postspeech": "30",
     "-beam": "1e-70", "-pbeam": "1e-70", "-lpbeam": "1e-45", "-maxhmmpf": "-1",
 }
 
