@@ -62,8 +62,11 @@ COUNTABLE_FINDINGS = [
     "metastasis", "diverticulum", "polyp", "fibroid", "hemangioma", "septation", "defect",
     "embolus", "pulmonary embolus", "thrombus", "tear", "loose body", "bone island", "sclerotic lesion",
     "lytic lesion", "air fluid level", "abscess", "collection", "fluid collection", "mass",
-    "surgical clip", "biopsy clip", "lead", "vertebral body", "disc", "osteophyte complex",
+    "disc osteophyte complex",
 ]
+# Countable things that are not findings: counted ("two pacemaker leads"), never "cannot be excluded".
+COUNTABLE_OBJECTS = ["surgical clip", "biopsy clip", "pacemaker lead", "vertebral body", "intervertebral disc",
+                     "sternal wire", "pedicle screw", "staple", "coil", "stent"]
 
 # Anatomy that is normally reported in the plural.
 PLURAL_ANATOMY = [
@@ -178,7 +181,7 @@ def plural_sentences(choice, randint, loc_for, size, neg_lead) -> list[str]:
     """One draw of each plural sentence kind. The callers pass their seeded random helpers:
     choice(seq), randint(lo, hi), loc_for() -> a location phrase, size() -> "seven millimeters",
     neg_lead() -> "no" | "there is no" | ... ."""
-    f = choice(COUNTABLE_FINDINGS)
+    f = choice(COUNTABLE_FINDINGS + COUNTABLE_OBJECTS)
     p = pluralize(f)
     q = choice(QUANTITIES)
     anatomy = choice(PLURAL_ANATOMY)

@@ -305,6 +305,12 @@ ORGANS_MEASURE = ["the liver", "the spleen", "the right kidney", "the left kidne
                   "the left thyroid lobe", "the ascending aorta", "the abdominal aorta",
                   "the main pulmonary artery", "the pancreatic duct", "the appendix",
                   "the aortic root", "the spleen in craniocaudal dimension", "the bladder wall"]
+LATERAL_FINDINGS = ["pleural effusion", "pneumothorax", "hydropneumothorax", "hemothorax", "hydronephrosis",
+                    "hydroureter", "renal cyst", "renal calculus", "adrenal nodule", "ovarian cyst", "inguinal hernia",
+                    "subdural hematoma", "joint effusion", "knee joint effusion", "hip joint effusion",
+                    "lower lobe opacity", "upper lobe nodule", "perinephric fluid collection", "breast mass",
+                    "axillary lymph node", "parapharyngeal abscess", "chronic subdural collection",
+                    "baker cyst", "thyroid nodule", "hilar lymph node", "apical pneumothorax"]
 LESIONS = ["nodule", "mass", "cyst", "lesion", "lymph node", "stone", "collection", "hematoma",
            "aneurysm", "polyp", "fibroid", "abscess", "hemangioma", "adenoma", "effusion",
            "pneumothorax", "calcification", "focus", "defect", "opacity"]
@@ -423,6 +429,21 @@ class Gen:
         if k < 0.95:
             return f"no other {a} {self.c(['', 'is seen', 'is identified'])}".strip()
         return f"no {a} in the {self.fill(self.c(s['loc']))}"
+
+    def lateral(self) -> list[str]:
+        """size and side before the finding: "a small left pleural effusion", the commonest shape of a
+        lateralized finding, which the location-phrase sentences ("in the left lower lobe") never make."""
+        finding = self.c(LATERAL_FINDINGS)
+        size = self.c(SIZES + SEVERITY)
+        side = self.c(SIDES)
+        return [
+            f"there is {self.art(size + ' ' + side + ' ' + finding)}",
+            f"{self.c(['impression colon', ''])} {size} {side} {finding}".strip(),
+            f"{self.c(['there are', ''])} {size} bilateral {pluralize(finding)}".strip(),
+            f"{self.c(['the', 'a'])} {side} {finding} {self.c(['is unchanged', 'has decreased in size', 'has increased in size', 'is new', 'has resolved', 'is again seen', 'is stable'])}",
+            f"{self.c(['no', 'no residual', 'there is no'])} {side} {finding}",
+            f"{self.c(['interval decrease', 'interval increase', 'no change'])} in the {size} {side} {finding}",
+        ]
 
     def measurement(self) -> str:
         k = self.r.random()
@@ -654,6 +675,8 @@ def main() -> None:
     for _ in range(args.lines // 25):  # plurals and verb forms (see scripts/corpus_inflections.py)
         lines.extend(s + " period" for s in plural_sentences(
             g.c, g.r.randint, lambda: g.fill(g.c(g.c(list(SYSTEMS.values()))["loc"])), g.size, lambda: g.c(NEG_LEADS)))
+    for _ in range(args.lines // 40):
+        lines.extend(s + " period" for s in g.lateral())
     for _ in range(args.lines // 50):
         lines.extend(s + " period" for s in verb_sentences(g.c))
         lines.extend(s + " period" for s in negated_sentences(g.c))
