@@ -311,6 +311,7 @@ LATERAL_FINDINGS = ["pleural effusion", "pneumothorax", "hydropneumothorax", "he
                     "lower lobe opacity", "upper lobe nodule", "perinephric fluid collection", "breast mass",
                     "axillary lymph node", "parapharyngeal abscess", "chronic subdural collection",
                     "baker cyst", "thyroid nodule", "hilar lymph node", "apical pneumothorax"]
+UNCOUNTED_ENDINGS = ("thorax", "osis", "ureter")  # "bilateral hydronephrosis", not "-oses"
 LESIONS = ["nodule", "mass", "cyst", "lesion", "lymph node", "stone", "collection", "hematoma",
            "aneurysm", "polyp", "fibroid", "abscess", "hemangioma", "adenoma", "effusion",
            "pneumothorax", "calcification", "focus", "defect", "opacity"]
@@ -439,7 +440,7 @@ class Gen:
         return [
             f"there is {self.art(size + ' ' + side + ' ' + finding)}",
             f"{self.c(['impression colon', ''])} {size} {side} {finding}".strip(),
-            f"{self.c(['there are', ''])} {size} bilateral {pluralize(finding)}".strip(),
+            f"{self.c(['there are', ''])} {size} bilateral {finding if finding.endswith(UNCOUNTED_ENDINGS) else pluralize(finding)}".strip(),
             f"{self.c(['the', 'a'])} {side} {finding} {self.c(['is unchanged', 'has decreased in size', 'has increased in size', 'is new', 'has resolved', 'is again seen', 'is stable'])}",
             f"{self.c(['no', 'no residual', 'there is no'])} {side} {finding}",
             f"{self.c(['interval decrease', 'interval increase', 'no change'])} in the {size} {side} {finding}",
@@ -454,7 +455,7 @@ class Gen:
         if k < 0.6:
             return (f"the {self.c(LESIONS)} measures {self.dims()} comma previously {self.dims()}")
         if k < 0.65:
-            return f"the {pluralize(self.c(LESIONS))} measure {self.size()} and {self.size()}"
+            return f"the {pluralize(self.c([l for l in LESIONS if not l.endswith(UNCOUNTED_ENDINGS)]))} measure {self.size()} and {self.size()}"
         if k < 0.72:
             return f"there is {self.art(self.adj_size() + ' ' + self.c(LESIONS))} open paren series {self.integer(1, 12)} comma image {self.integer(1, 99)} close paren"
         if k < 0.8:
