@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -638,6 +639,20 @@ def lexicon_drill(g: "Gen") -> list[str]:
     return out
 
 
+def navigation_lines() -> list[str]:
+    """"go to {field label}" for every labelled template field: the dictation session's navigation command
+    (DictationSession.navigationTargets), which otherwise competes with "no to …" in every negated sentence."""
+    out: list[str] = []
+    for t in sorted((ROOT / "Templates").glob("*.html")):
+        html = t.read_text(encoding="utf-8", errors="replace")
+        for label in re.findall(r"<label[^>]*>(.*?)</label>", html, flags=re.S):
+            text = re.sub(r"<[^>]+>", " ", label)
+            spoken = to_spoken(text).replace(" colon", "").strip()
+            if spoken:
+                out.append(f"go to {spoken}")
+    return sorted(set(out))
+
+
 def template_lines() -> list[str]:
     out: list[str] = []
     for t in sorted((ROOT / "Templates").glob("*.html")):
@@ -691,6 +706,10 @@ def main() -> None:
     for _ in range(5):  # weight template normal text
         lines.extend(tl)
     print(f"  template lines: {len(tl)} (x5)", flush=True)
+    nav = navigation_lines()
+    for _ in range(5):
+        lines.extend(nav)
+    print(f"  navigation commands: {len(nav)} (x5)", flush=True)
 
     flt = Filter()
     kept = [" ".join(l.split()) for l in lines if l.strip() and flt.keep(l)]

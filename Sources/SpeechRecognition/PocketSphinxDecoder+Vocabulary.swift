@@ -81,8 +81,10 @@ public struct VocabularyWord: Sendable, Hashable, Codable {
 
 /// ARPA language-model text with words added as unigrams.
 enum ARPAText {
-    /// Adds each word not already a unigram, with the median unigram log probability of the model (a typical
-    /// content word's) and no back-off weight, and updates the `ngram 1=` count.
+    /// Adds each word not already a unigram, with the upper-quartile unigram log probability of the model and no
+    /// back-off weight, and updates the `ngram 1=` count. Two thirds of the bundled model's unigrams are rare
+    /// general-English backbone words, so its median is a rarity; a word a radiologist adds is one they mean to say,
+    /// and the upper quartile is a typical radiology word's probability.
     static func addingUnigrams(_ words: [String], to arpa: String) -> String {
         var lines = arpa.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard let start = lines.firstIndex(of: "\\1-grams:") else { return arpa }
@@ -101,7 +103,7 @@ enum ARPAText {
         let added = words.filter { seen.insert($0).inserted }
         guard !added.isEmpty else { return arpa }
         probabilities.sort()
-        let probability = probabilities.isEmpty ? -4.0 : probabilities[probabilities.count / 2]
+        let probability = probabilities.isEmpty ? -4.0 : probabilities[probabilities.count * 3 / 4]
         lines.insert(contentsOf: added.map { String(format: "%.4f\t%@\t0.0000", probability, $0) }, at: end)
         if let header = lines.firstIndex(where: { $0.hasPrefix("ngram 1=") }),
             let count = Int(lines[header].dropFirst("ngram 1=".count))

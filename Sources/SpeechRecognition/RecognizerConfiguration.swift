@@ -32,7 +32,7 @@ public struct RecognizerConfiguration: Sendable, Hashable {
     /// - an utterance ends after 0.3 s of silence instead of 0.5 s (`-vad_postspeech 30`): the same dev WER,
     ///   and the words reach the screen about 0.2 s sooner.
     public static let radiologyDecoderOptions: [String: String] = [
-        "-fwdflat": "no", "-lw": "6", "-vad_postspeech": "30",
+        "-fwdflat": "no", "-lw": "5", "-vad_postspeech": "30",
         "-beam": "1e-70", "-pbeam": "1e-70", "-lpbeam": "1e-45", "-maxhmmpf": "-1",
     ]
 

@@ -131,13 +131,13 @@ struct ARPATextTests {
         \\end\\
         """
 
-    @Test("new words become unigrams with the median probability; the count follows; known words are skipped")
+    @Test("new words become unigrams with the upper-quartile probability; the count follows; known words are skipped")
     func adds() {
         let text = ARPAText.addingUnigrams(["bochdalek", "no", "kommerell", "bochdalek"], to: Self.arpa)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines.contains("ngram 1=6"))
-        #expect(lines.contains("-2.0000\tbochdalek\t0.0000"))
-        #expect(lines.contains("-2.0000\tkommerell\t0.0000"))
+        #expect(lines.contains("-1.0000\tbochdalek\t0.0000"), "upper quartile of -3, -2, -1")
+        #expect(lines.contains("-1.0000\tkommerell\t0.0000"))
         #expect(lines.filter { $0.contains("\tno\t") }.count == 1)
         let unigrams = lines.drop { $0 != "\\1-grams:" }.dropFirst().prefix { !$0.isEmpty }
         #expect(unigrams.count == 6, "added inside the 1-gram section")
