@@ -9,32 +9,19 @@ Python 3.11 standard library only.
 """
 from __future__ import annotations
 
-# Latin and Greek plurals used in radiology, and the regular words whose plural is not "+s".
+# Latin and Greek plurals used in radiology; everything else follows the rules in pluralize().
 IRREGULAR_PLURALS = {
     "calculus": "calculi", "focus": "foci", "bronchus": "bronchi", "meniscus": "menisci",
     "embolus": "emboli", "thrombus": "thrombi", "nucleus": "nuclei", "sulcus": "sulci",
     "vertebra": "vertebrae", "bulla": "bullae", "fossa": "fossae", "diverticulum": "diverticula",
     "ganglion": "ganglia", "phalanx": "phalanges", "apex": "apices", "cortex": "cortices",
     "appendix": "appendices", "foramen": "foramina", "hilum": "hila", "axilla": "axillae",
-    "metastasis": "metastases", "anastomosis": "anastomoses", "varix": "varices",
-    "ovary": "ovaries", "body": "bodies", "artery": "arteries", "opacity": "opacities",
-    "hypodensity": "hypodensities", "hyperdensity": "hyperdensities", "lucency": "lucencies",
-    "hyperintensity": "hyperintensities", "hypointensity": "hypointensities",
-    "asymmetry": "asymmetries", "abnormality": "abnormalities", "irregularity": "irregularities",
-    "deformity": "deformities", "density": "densities", "cavity": "cavities",
-    "extremity": "extremities", "biopsy": "biopsies", "injury": "injuries", "cavity wall": "cavity walls",
-    "lymph node": "lymph nodes", "sinus": "sinuses", "mass": "masses", "abscess": "abscesses",
-    "process": "processes", "reflex": "reflexes", "plexus": "plexuses", "fibroadenoma": "fibroadenomas",
-    "hematoma": "hematomas", "lipoma": "lipomas", "adenoma": "adenomas", "hemangioma": "hemangiomas",
-    "angiomyolipoma": "angiomyolipomas", "meningioma": "meningiomas", "enchondroma": "enchondromas",
-    "aneurysm": "aneurysms", "pseudoaneurysm": "pseudoaneurysms", "tooth": "teeth", "foot": "feet",
+    "varix": "varices", "tooth": "teeth", "foot": "feet",
 }
 
 
 def pluralize(phrase: str) -> str:
     """Plural of a noun phrase: its last word is inflected ("hypodense lesion" -> "hypodense lesions")."""
-    if phrase in IRREGULAR_PLURALS:
-        return IRREGULAR_PLURALS[phrase]
     words = phrase.split()
     last = words[-1]
     if last in IRREGULAR_PLURALS:
