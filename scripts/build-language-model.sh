@@ -32,7 +32,11 @@ echo "==> [2/6] building pronunciation lexicon"
 "$PY" scripts/build-lexicon.py
 
 echo "==> [3/6] assembling training text (test hygiene applied)"
-"$PY" scripts/corpus_hygiene.py Lexicon/corpus/handwritten.txt Lexicon/corpus/generated.txt > "$TMP/train.txt"
+# Hand-written report prose counts HANDWRITTEN_WEIGHT times against the generated frames (chosen on Benchmarks/dev).
+for ((copy = 0; copy < ${HANDWRITTEN_WEIGHT:-4}; copy++)); do
+  "$PY" scripts/corpus_hygiene.py Lexicon/corpus/handwritten*.txt
+done > "$TMP/train.txt"
+"$PY" scripts/corpus_hygiene.py Lexicon/corpus/generated.txt >> "$TMP/train.txt"
 echo "    training lines: $(wc -l < "$TMP/train.txt"), words: $(wc -w < "$TMP/train.txt")"
 "$IRSTLM/bin/add-start-end.sh" < "$TMP/train.txt" > "$TMP/train.se"
 

@@ -41,11 +41,30 @@ public enum ProjectPaths {
         return root.appendingPathComponent(".venv/bin/python3")
     }
 
-    /// A fresh temporary directory, removed by the caller or left for the OS.
+    /// A fresh temporary directory under this test process's own folder, which is removed when the process exits.
     public static func temporaryDirectory(_ label: String = "radscribe-test") throws -> URL {
-        let dir = FileManager.default.temporaryDirectory
-            .appendingPathComponent("\(label)-\(UUID().uuidString.prefix(8))")
+        let dir = processTemporaryRoot.appendingPathComponent("\(label)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir
     }
+
+    /// One folder per test process, so a run cleans up after itself: removed at exit unless
+    /// `RADSCRIBE_KEEP_TEST_FILES` is set (to inspect a failure); folders of processes that died are removed
+    /// by the next run.
+    private static let processTemporaryRoot: URL = {
+        let files = FileManager.default
+        let base = files.temporaryDirectory
+        let prefix = "radscribe-tests-"
+        for name in (try? files.contentsOfDirectory(atPath: base.path)) ?? [] where name.hasPrefix(prefix) {
+            if let pid = Int32(name.dropFirst(prefix.count)), kill(pid, 0) != 0, errno == ESRCH {
+                try? files.removeItem(at: base.appendingPathComponent(name))
+            }
+        }
+        let root = base.appendingPathComponent(prefix + String(getpid()))
+        try? files.createDirectory(at: root, withIntermediateDirectories: true)
+        if ProcessInfo.processInfo.environment["RADSCRIBE_KEEP_TEST_FILES"] == nil {
+            atexit { try? FileManager.default.removeItem(at: ProjectPaths.processTemporaryRoot) }
+        }
+        return root
+    }()
 }
