@@ -27,7 +27,6 @@ import concurrent.futures as cf
 import importlib.util
 import json
 import os
-import re
 import shutil
 import sys
 import time
@@ -43,8 +42,7 @@ DEFAULT_VOICES = [v for v, (_, _, unreliable) in bench.VOICES.items() if not unr
 ENROLLMENT_SCRIPT = REPO / "Lexicon" / "enrollment" / "script.txt"
 
 
-def log(msg: str) -> None:
-    bench.log(msg)
+log = bench.log
 
 
 def enrollment_sentences(script: Path) -> list[str]:
@@ -70,28 +68,23 @@ def dictionary_words(path: Path) -> set[str]:
     words = set()
     for line in path.read_text().splitlines():
         if line.strip():
-            words.add(re.sub(r"\(\d+\)$", "", line.split()[0]))
+            words.add(bench._VARIANT.sub("", line.split()[0]))
     return words
 
 
-def write_pairs(voice: str, sentences: list[tuple[str, str]], folder: Path, jobs: int) -> int:
+def write_pairs(voice: str, sentences: list[tuple[str, str]], folder: Path) -> int:
     """Synthesizes NAME.wav for each (NAME, text) into folder with NAME.txt beside it; returns how many are new."""
     folder.mkdir(parents=True, exist_ok=True)
     wanted = {name for name, _ in sentences}
     for stale in folder.iterdir():
         if stale.stem not in wanted:
             stale.unlink()
-    tasks = []
+    made = 0
     for name, text in sentences:
         txt = folder / f"{name}.txt"
         if not txt.exists() or txt.read_text() != text + "\n":
             txt.write_text(text + "\n")
-        tasks.append((txt, folder / f"{name}.wav"))
-    made = 0
-    with cf.ThreadPoolExecutor(max_workers=jobs) as ex:
-        for new in ex.map(lambda t: bench.synthesize(voice, t[0], t[1]), tasks):
-            made += int(new)
-    # synthesize() leaves a NAME.src cache stamp; the enrollment reader only wants WAV + TXT pairs.
+        made += bench.synthesize(voice, txt, folder / f"{name}.wav")
     return made
 
 
@@ -118,7 +111,7 @@ def bench_voice(binary: Path, voice: str, a: argparse.Namespace) -> list[dict]:
     out = a.out
     enroll_dir = out / "enrollment" / voice
     made = write_pairs(voice, [(f"e{k:02d}", s) for k, s in enumerate(enrollment_sentences(a.script), 1)],
-                       enroll_dir, 1)
+                       enroll_dir)
     log(f"{voice}: enrollment script, {made} sentence(s) synthesized")
     folders = {"enroll": [enroll_dir]}
     if not a.no_corrections:
@@ -133,7 +126,7 @@ def bench_voice(binary: Path, voice: str, a: argparse.Namespace) -> list[dict]:
                     pairs.append((f"{txt.stem}-s{k:02d}", s))
                 else:
                     skipped += 1
-        made = write_pairs(voice, pairs, corr_dir, 1)
+        made = write_pairs(voice, pairs, corr_dir)
         log(f"{voice}: {len(pairs)} corrected-dictation sentences from {a.corrections} ({made} synthesized), "
             f"{skipped} skipped for words outside the dictionary")
         folders["enroll+corrections"] = [enroll_dir, corr_dir]

@@ -33,9 +33,8 @@ echo "==> [2/6] building pronunciation lexicon"
 
 echo "==> [3/6] assembling training text (test hygiene applied)"
 # Hand-written report prose counts HANDWRITTEN_WEIGHT times against the generated frames (chosen on Benchmarks/dev).
-for ((copy = 0; copy < ${HANDWRITTEN_WEIGHT:-4}; copy++)); do
-  "$PY" scripts/corpus_hygiene.py Lexicon/corpus/handwritten*.txt
-done > "$TMP/train.txt"
+"$PY" scripts/corpus_hygiene.py Lexicon/corpus/handwritten*.txt > "$TMP/handwritten.txt"
+for ((copy = 0; copy < ${HANDWRITTEN_WEIGHT:-4}; copy++)); do cat "$TMP/handwritten.txt"; done > "$TMP/train.txt"
 "$PY" scripts/corpus_hygiene.py Lexicon/corpus/generated.txt >> "$TMP/train.txt"
 echo "    training lines: $(wc -l < "$TMP/train.txt"), words: $(wc -w < "$TMP/train.txt")"
 "$IRSTLM/bin/add-start-end.sh" < "$TMP/train.txt" > "$TMP/train.se"

@@ -41,10 +41,9 @@ def read_arpa(path: Path) -> list[dict[tuple[str, ...], tuple[float, float]]]:
         if line.startswith("\\end"):
             break
         if order and line.strip():
-            parts = line.split("\t") if "\t" in line else line.split()
-            words = tuple(parts[1].split()) if "\t" in line else tuple(parts[1:1 + order])
-            backoff = parts[2] if "\t" in line and len(parts) > 2 else (parts[1 + order] if "\t" not in line and len(parts) > 1 + order else "0")
-            grams[order - 1][words] = (float(parts[0]), float(backoff))
+            parts = line.split()  # log10 p, the order's words, [log10 backoff]; tabs or spaces
+            backoff = float(parts[1 + order]) if len(parts) > 1 + order else 0.0
+            grams[order - 1][tuple(parts[1:1 + order])] = (float(parts[0]), backoff)
     if len(grams) < 2 or not grams[0]:
         sys.exit(f"general_backbone: {path} is not an ARPA model of order 2 or more")
     return grams
