@@ -6,9 +6,9 @@ For every voice, in one run:
   1. synthesizes the enrollment script (Lexicon/enrollment/script.txt), one WAV + TXT pair per sentence,
      and enrolls a MAP (or MLLR) profile from it with `radscribe profile enroll --audio-dir`;
   2. synthesizes the development dictations (Benchmarks/dev/, never the test set), split into sentences,
-     as the speaker's earlier dictations that a transcriptionist corrected, and enrolls a second profile
-     from enrollment + those sentences (the same sphinxtrain adaptation `radscribe profile adapt` runs
-     on corrected dictations);
+     as the speaker's earlier dictations that a transcriptionist corrected, and adapts the enrolled
+     profile further on them with `radscribe profile adapt USER --audio-dir`; with --more-sentences N,
+     a third profile also hears N sentences of the hand-written corpus (a longer history of use);
   3. transcribes the held-out test dictations (Benchmarks/dictations/) without a profile and with each
      profile, and scores them exactly as scripts/bench-recognition.py does.
 
@@ -27,6 +27,7 @@ import concurrent.futures as cf
 import importlib.util
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -64,6 +65,21 @@ def dictation_sentences(text: str) -> list[str]:
     return sentences
 
 
+def corpus_sentences(count: int, known: set[str]) -> list[str]:
+    """`count` lines spread evenly over the hand-written corpus (Lexicon/corpus/handwritten*.txt), each of at least
+    four words, all in the dictionary. The corpus is held out from the test dictations (corpus_hygiene.py)."""
+    lines = []
+    for path in sorted((REPO / "Lexicon" / "corpus").glob("handwritten*.txt")):
+        for line in path.read_text().splitlines():
+            words = line.split()
+            if len(words) >= 4 and all(w in known for w in words):
+                lines.append(" ".join(words))
+    if count > len(lines):
+        raise bench.BenchError(f"--more-sentences {count}: the hand-written corpus has only {len(lines)} usable lines")
+    step = len(lines) / count if count else 1
+    return [lines[int(k * step)] for k in range(count)]
+
+
 def dictionary_words(path: Path) -> set[str]:
     words = set()
     for line in path.read_text().splitlines():
@@ -88,23 +104,25 @@ def write_pairs(voice: str, sentences: list[tuple[str, str]], folder: Path) -> i
     return made
 
 
-def enroll(binary: Path, user: str, audio_dirs: list[Path], out: Path, method: str, timeout: float) -> tuple[float, dict]:
-    """Enrolls `user` from the pairs of every folder in audio_dirs; returns (CPU seconds, profile.json)."""
-    merged = out / "enroll-input" / user
-    shutil.rmtree(merged, ignore_errors=True)
-    merged.mkdir(parents=True)
-    for folder in audio_dirs:
-        for wav in sorted(folder.glob("*.wav")):
-            for p in (wav, wav.with_suffix(".txt")):
-                (merged / p.name).symlink_to(p.resolve())
+def make_profile(binary: Path, user: str, enrollment: Path, corrections: Path | None,
+                 out: Path, method: str, timeout: float) -> tuple[float, dict]:
+    """`profile enroll` from the enrollment pairs, then `profile adapt --audio-dir` on the corrected ones if given.
+
+    Returns (CPU seconds of both, profile.json)."""
     profiles = out / "profiles"
-    argv = [str(binary), "profile", "enroll", user, "--method", method, "--audio-dir", str(merged),
-            "--profiles-dir", str(profiles), "--db", str(out / "profiles.sqlite")]
-    r = bench.run_measured(argv, timeout)
-    if r.returncode != 0:
-        raise bench.BenchError(f"profile enroll {user} failed (exit {r.returncode}):\n{r.stderr.strip()[-2000:]}")
+    shutil.rmtree(profiles / user, ignore_errors=True)
+    common = ["--method", method, "--profiles-dir", str(profiles), "--db", str(out / "profiles.sqlite")]
+    steps = [[str(binary), "profile", "enroll", user, "--audio-dir", str(enrollment), *common]]
+    if corrections is not None:
+        steps.append([str(binary), "profile", "adapt", user, "--audio-dir", str(corrections), *common])
+    cpu = 0.0
+    for argv in steps:
+        r = bench.run_measured(argv, timeout)
+        if r.returncode != 0:
+            raise bench.BenchError(f"profile {argv[2]} {user} failed (exit {r.returncode}):\n{r.stderr.strip()[-2000:]}")
+        cpu += r.cpu
     profile = json.loads((profiles / user / "profile.json").read_text())
-    return r.cpu, profile
+    return cpu, profile
 
 
 def bench_voice(binary: Path, voice: str, a: argparse.Namespace) -> list[dict]:
@@ -113,7 +131,8 @@ def bench_voice(binary: Path, voice: str, a: argparse.Namespace) -> list[dict]:
     made = write_pairs(voice, [(f"e{k:02d}", s) for k, s in enumerate(enrollment_sentences(a.script), 1)],
                        enroll_dir)
     log(f"{voice}: enrollment script, {made} sentence(s) synthesized")
-    folders = {"enroll": [enroll_dir]}
+    # label -> folder of corrected sentences (None: enrollment only)
+    variants: dict[str, Path | None] = {"enroll": None}
     if not a.no_corrections:
         corr_dir = out / "corrections" / voice
         pairs, skipped = [], 0
@@ -129,7 +148,20 @@ def bench_voice(binary: Path, voice: str, a: argparse.Namespace) -> list[dict]:
         made = write_pairs(voice, pairs, corr_dir)
         log(f"{voice}: {len(pairs)} corrected-dictation sentences from {a.corrections} ({made} synthesized), "
             f"{skipped} skipped for words outside the dictionary")
-        folders["enroll+corrections"] = [enroll_dir, corr_dir]
+        variants["enroll+corrections"] = corr_dir
+        if a.more_sentences:
+            # A longer history of corrected dictations: the dev sentences plus corpus sentences in one folder.
+            more_dir = out / "corrections-more" / voice
+            made = write_pairs(voice, [(f"c{k:04d}", t) for k, t in enumerate(corpus_sentences(a.more_sentences, a.known_words), 1)],
+                               out / "corpus-sentences" / voice)
+            log(f"{voice}: {a.more_sentences} corpus sentences as further corrected dictations ({made} synthesized)")
+            shutil.rmtree(more_dir, ignore_errors=True)
+            more_dir.mkdir(parents=True)
+            for folder in (corr_dir, out / "corpus-sentences" / voice):
+                for f in sorted(folder.iterdir()):
+                    if f.suffix in (".wav", ".txt"):
+                        (more_dir / f.name).symlink_to(f.resolve())
+            variants[f"enroll+corrections+{a.more_sentences} corpus sentences"] = more_dir
 
     items = bench.synthetic_items(a.dictations, [voice], out, a.limit, 1)[voice]
     audio = sum(i.seconds for i in items)
@@ -139,9 +171,9 @@ def bench_voice(binary: Path, voice: str, a: argparse.Namespace) -> list[dict]:
     plain = bench.run_radscribe(binary, voice, items, a.timeout, False, [])
     rows.append(bench.score(plain, items))
     log(f"{voice}: no profile: WER {bench.pct(rows[-1]['wer'])}")
-    for label, dirs in folders.items():
-        user = f"{voice}-{label.replace('+', '-')}-{a.method}"
-        cpu, profile = enroll(binary, user, dirs, out, a.method, a.timeout)
+    for label, corrections in variants.items():
+        user = re.sub(r"[^a-z0-9]+", "-", f"{voice}-{label}-{a.method}")
+        cpu, profile = make_profile(binary, user, enroll_dir, corrections, out, a.method, a.timeout)
         log(f"{voice}: profile {user}: {profile.get('sentenceCount')} sentences, "
             f"{profile.get('audioSeconds', 0):.0f} s of speech, adapted in {cpu:.0f} CPU s")
         extra = ["--profile", user, "--profiles-dir", str(out / "profiles")]
@@ -167,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dictionary", type=Path, default=REPO / "Lexicon" / "radscribe.dict",
                     help="pronunciation dictionary the profile is adapted with (default: %(default)s)")
     ap.add_argument("--no-corrections", action="store_true", help="only the enrollment profile")
+    ap.add_argument("--more-sentences", type=int, default=0, metavar="N",
+                    help="also a profile adapted on N further sentences of the hand-written corpus, spoken by the voice: "
+                         "a longer history of corrected dictations (default: none)")
     ap.add_argument("--dictations", type=Path, default=bench.DEFAULT_DICTATIONS, help="held-out test dictations (default: %(default)s)")
     ap.add_argument("--limit", type=int, help="only the first N test dictations (quick runs)")
     ap.add_argument("--radscribe", help="radscribe binary (default: as bench-recognition.py)")

@@ -18,6 +18,7 @@ import concurrent.futures as cf
 import importlib.util
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -29,14 +30,23 @@ bench = importlib.util.module_from_spec(_spec)
 sys.modules["bench_recognition"] = bench
 _spec.loader.exec_module(bench)
 
-# RadScribe's settings (RecognizerConfiguration.radiologyDecoderOptions); configurations override them.
+def product_decoder_options() -> dict[str, str]:
+    """RecognizerConfiguration.radiologyDecoderOptions, read from the Swift source so that this sweep starts from
+    exactly what `radscribe` decodes with (a hand-kept copy once drifted: -lw 6 here, 5 in the product)."""
+    source = (REPO / "Sources" / "SpeechRecognition" / "RecognizerConfiguration.swift").read_text()
+    literal = re.search(r"radiologyDecoderOptions: \[String: String\] = \[(.*?)\]", source, re.S)
+    if not literal:
+        raise SystemExit("cannot find radiologyDecoderOptions in RecognizerConfiguration.swift")
+    return dict(re.findall(r'"(-[a-z_]+)": "([^"]*)"', literal.group(1)))
+
+
+# RadScribe's settings; configurations override them.
 RADIOLOGY = {
     "-hmm": "/usr/share/pocketsphinx/model/en-us/en-us",
     "-lm": str(REPO / "Lexicon" / "radiology.lm.bin"),
     "-dict": str(REPO / "Lexicon" / "radscribe.dict"),
     "-logfn": "/dev/null",
-    "-fwdflat": "no", "-lw": "6", "-vad_postspeech": "30",
-    "-beam": "1e-70", "-pbeam": "1e-70", "-lpbeam": "1e-45", "-maxhmmpf": "-1",
+    **product_decoder_options(),
 }
 
 

@@ -94,11 +94,15 @@ struct ModelOptions: ParsableArguments {
         if let acousticModel { configuration.acousticModel = URL(fileURLWithPath: acousticModel) }
         if let languageModel { configuration.languageModel = URL(fileURLWithPath: languageModel) }
         if let dictionary { configuration.dictionary = URL(fileURLWithPath: dictionary) }
+        configuration = try SpeakerProfiles.apply(
+            explicit: profile, implicit: speaker, root: profiles.resolved, to: configuration
+        )
+        // After the profile, so an explicit --decoder-option wins over a profile's own settings.
         for option in decoderOptions {
             let (name, value) = try Self.decoderOption(option)
             configuration.extraOptions[name] = value
         }
-        return try SpeakerProfiles.apply(explicit: profile, implicit: speaker, root: profiles.resolved, to: configuration)
+        return configuration
     }
 }
 

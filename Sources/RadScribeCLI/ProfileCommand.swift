@@ -196,12 +196,17 @@ struct ProfileCommand: ParsableCommand {
                 Per section: if the transcriptionist kept the recognized text, the recognized spoken words are used; \
                 otherwise the corrected text is turned back into spoken form and used only if formatting it \
                 reproduces the correction exactly; other sections are skipped. Then the profile is adapted again on \
-                these sentences plus the enrollment sentences.
+                these sentences plus the enrollment sentences. --audio-dir DIR takes corrected dictations from \
+                NAME.wav + NAME.txt (spoken-form) pairs instead, e.g. exported from another system; sentences with \
+                words outside the dictionary are skipped.
                 """
         )
 
         @Argument(help: "The speaker: the dictations' author.")
         var user: String
+
+        @Option(help: "Folder of corrected dictations as NAME.wav + NAME.txt (spoken-form) pairs, instead of the database.")
+        var audioDir: String?
 
         @OptionGroup var adaptation: AdaptationOptions
         @OptionGroup var database: DatabaseOptions
@@ -211,31 +216,42 @@ struct ProfileCommand: ParsableCommand {
                 let directory = try SpeakerProfiles.directory(for: user, in: adaptation.profiles.resolved)
                 let store = try database.open()
                 try SpeakerAdapter.checkTools(for: adaptation.method)
-                let dictations = try store.correctedDictations(author: user)
                 let known: Set<String>
                 do {
                     known = try SpeakerAdapter.dictionaryWords(adaptation.adapter().dictionary)
                 } catch let error as AdaptationError {
                     throw CLIError(error)
                 }
-                let outcome = try CorrectionSamples.samples(from: dictations, knownWords: known)
-                Console.error(
-                    "profile \(user): \(dictations.count) corrected dictation(s): \(outcome.confirmed) section(s) "
-                        + "confirmed as recognized, \(outcome.derived) derived from the correction, "
-                        + "\(outcome.skipped) skipped"
-                )
+                let corrected: [AdaptationSample]
+                if let audioDir {
+                    let pairs = try SpeakerProfiles.loadPairs(from: URL(fileURLWithPath: audioDir))
+                    corrected = pairs.filter { !$0.words.isEmpty && $0.words.allSatisfy(known.contains) }
+                    Console.error(
+                        "profile \(user): \(pairs.count) corrected sentence(s) in \(audioDir), "
+                            + "\(pairs.count - corrected.count) skipped for words outside the dictionary"
+                    )
+                } else {
+                    let dictations = try store.correctedDictations(author: user)
+                    let outcome = try CorrectionSamples.samples(from: dictations, knownWords: known)
+                    Console.error(
+                        "profile \(user): \(dictations.count) corrected dictation(s): \(outcome.confirmed) section(s) "
+                            + "confirmed as recognized, \(outcome.derived) derived from the correction, "
+                            + "\(outcome.skipped) skipped"
+                    )
+                    corrected = outcome.samples
+                }
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
                 let enrollment = SpeakerProfiles.count(in: SpeakerProfiles.dataDirectory("enrollment", in: directory))
-                guard enrollment + outcome.samples.count > 0 else {
+                guard enrollment + corrected.count > 0 else {
                     throw CLIError(
                         description: "no adaptation data for \(user): no enrollment and no corrected dictations; "
                             + "enroll with `radscribe profile enroll \(user) …`",
                         exitCode: ExitStatus.notFound
                     )
                 }
-                try SpeakerProfiles.store(outcome.samples, in: SpeakerProfiles.dataDirectory("corrections", in: directory))
+                try SpeakerProfiles.store(corrected, in: SpeakerProfiles.dataDirectory("corrections", in: directory))
                 let profile = try adaptation.adapt(
-                    user: user, directory: directory, enrollment: enrollment, corrections: outcome.samples.count,
+                    user: user, directory: directory, enrollment: enrollment, corrections: corrected.count,
                     database: store
                 )
                 Console.write(ProfileCommand.summary(profile, directory: directory) + "\n")

@@ -38,6 +38,11 @@ public struct SpeakerProfile: Sendable, Hashable, Codable {
     public static let mllrFile = "mllr_matrix"
     public static let modelDirectory = "model"
 
+    /// The language weight (`-lw`) a MAP-adapted model decodes with: the adapted model's scores are sharper, and the
+    /// language model must weigh more against them. Chosen on `Benchmarks/dev` with profiles adapted on half of it
+    /// (BENCHMARKS.md).
+    public static let adaptedLanguageWeight = "7"
+
     /// Reads `profile.json` from a profile directory.
     /// - Throws: ``AdaptationError`` when there is no profile there.
     public static func load(speaker: String, from directory: URL) throws -> SpeakerProfile {
@@ -62,7 +67,8 @@ public struct SpeakerProfile: Sendable, Hashable, Codable {
         try encoder.encode(self).write(to: directory.appendingPathComponent(Self.metadataFile), options: .atomic)
     }
 
-    /// A recognizer configuration decoding with this profile: `-mllr` for MLLR, `-hmm` for a MAP model.
+    /// A recognizer configuration decoding with this profile: `-mllr` for MLLR, `-hmm` and
+    /// ``adaptedLanguageWeight`` for a MAP model.
     /// - Throws: ``AdaptationError`` when the profile's files are gone.
     public func applied(to configuration: RecognizerConfiguration, directory: URL) throws -> RecognizerConfiguration {
         var configuration = configuration
@@ -79,6 +85,7 @@ public struct SpeakerProfile: Sendable, Hashable, Codable {
                 throw AdaptationError.badData("the profile of \(speaker) has no model in \(model.path); enroll again")
             }
             configuration.acousticModel = model
+            configuration.extraOptions["-lw"] = Self.adaptedLanguageWeight
         }
         return configuration
     }

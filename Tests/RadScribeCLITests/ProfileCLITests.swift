@@ -133,4 +133,26 @@ struct ProfileCLITests {
         #expect(again.exitCode == 0, "\(again.stderr)")
         #expect(again.stderr.contains("using the speaker profile of drrms"), "\(again.stderr)")
     }
+
+    @Test("adapt --audio-dir takes corrected sentences from a folder and skips those with unknown words")
+    func adaptFromFolder() throws {
+        let harness = try CLIHarness("profile-adapt-dir")
+        let profiles = harness.directory.appendingPathComponent("profiles")
+        let folder = try enrollmentFolder(harness, extraWord: "zorbulation")
+        let adapt = try harness.run(
+            ["profile", "adapt", "drrms", "--audio-dir", folder.path, "--method", "map", "--profiles-dir", profiles.path]
+        )
+        #expect(adapt.exitCode == 0, "\(adapt.stderr)")
+        #expect(adapt.stderr.contains("3 corrected sentence(s) in \(folder.path), 1 skipped"), "\(adapt.stderr)")
+        #expect(adapt.stdout.contains("(0 enrollment, 2 from corrected dictations)"), "\(adapt.stdout)")
+        let kept = profiles.appendingPathComponent("drrms/data/corrections")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: kept.path).filter { $0.hasSuffix(".wav") }.count == 2)
+        #expect(FileManager.default.fileExists(atPath: profiles.appendingPathComponent("drrms/model/means").path))
+
+        let missing = try harness.run(
+            ["profile", "adapt", "drrms", "--audio-dir", harness.directory.appendingPathComponent("none").path,
+             "--profiles-dir", profiles.path]
+        )
+        #expect(missing.exitCode == 66, "\(missing.stderr)")
+    }
 }

@@ -68,6 +68,46 @@ struct SpeakerAdaptationTests {
         #expect(spoken.contains("lungs are clear"), "got: \(spoken)")
     }
 
+    @Test("MAP adaptation re-estimates the model in two passes, and the adapted model decodes a new sentence")
+    func mapProfileDecodes() throws {
+        let output = try ProjectPaths.temporaryDirectory("adapt-map")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let work = output.appendingPathComponent("work")
+        var lines: [String] = []
+        let adapter = SpeakerAdapter(baseModel: Self.baseModel, dictionary: Self.dictionary)
+        let outcome = try adapter.adapt(try samples(), method: .map, output: output, workDirectory: work) {
+            lines.append($0)
+        }
+        let model = try #require(outcome.adaptedModel)
+        #expect(lines.contains("re-estimating the model (map_adapt, pass 2 of 2)"), "\(lines)")
+        for pass in 1...2 {
+            let log = try String(contentsOf: work.appendingPathComponent("logs/bw-\(pass).log"), encoding: .utf8)
+            #expect(log.contains("overall>"), "bw pass \(pass) aligned the data")
+        }
+        for name in ["means", "variances", "mixture_weights", "transition_matrices", "mdef"] {
+            #expect(FileManager.default.fileExists(atPath: model.appendingPathComponent(name).path), "\(name)")
+        }
+        // The second pass starts from the speaker-independent prior again, so its means differ from the first's.
+        let first = try Data(contentsOf: work.appendingPathComponent("map-pass-1/means"))
+        #expect(try Data(contentsOf: model.appendingPathComponent("means")) != first)
+
+        let profile = SpeakerProfile(
+            speaker: "drmap", method: .map, createdAt: Date(), updatedAt: Date(), sentenceCount: outcome.sentenceCount,
+            audioSeconds: outcome.audioSeconds, enrollmentSentences: 4, correctionSentences: 0,
+            baseModel: Self.baseModel.path
+        )
+        let configuration = try profile.applied(to: RecognizerTests.radiology, directory: output)
+        #expect(configuration.acousticModel.standardizedFileURL.path == model.standardizedFileURL.path)
+        #expect(configuration.extraOptions["-lw"] == SpeakerProfile.adaptedLanguageWeight)
+        let wav = try SpeechSynthesizer.synthesize(
+            "no pneumothorax period the lungs are clear period", voice: .fliteRMS,
+            to: output.appendingPathComponent("t.wav")
+        )
+        let spoken = try Recognizer(configuration: configuration).transcribe(WAVReader.read(contentsOf: wav)).spokenText
+        #expect(spoken.contains("no pneumothorax"), "got: \(spoken)")
+        #expect(spoken.contains("lungs are clear"), "got: \(spoken)")
+    }
+
     @Test("a transcript word missing from the dictionary is a clear error naming the word and the sentence")
     func missingWord() throws {
         var samples = try samples().prefix(1).map { $0 }
