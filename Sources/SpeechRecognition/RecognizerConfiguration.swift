@@ -29,8 +29,7 @@ public struct RecognizerConfiguration: Sendable, Hashable {
     ///   widening it too made lattices, and so the wait for the final words, four times larger for no gain;
     /// - a language weight of 6 instead of 6.5 (on the 24-dictation dev set: 4 → 11.3 %, 5 → 10.7 %, 6 → 10.45 %,
     ///   7 → 10.5 % WER; 5 had been chosen on the first eight dictations alone). Commit 5ac706e put 5 back by
-    ///   mistake, so the session 4 and 5 test figures were measured with 5; a MAP speaker profile decodes with
-    ///   ``SpeakerProfile/adaptedLanguageWeight``;
+    ///   mistake, so the session 4 and 5 test figures were measured with 5;
     /// - an utterance ends after 0.3 s of silence instead of 0.5 s (`-vad_postspeech 30`): the same dev WER,
     ///   and the words reach the screen about 0.2 s sooner.
     public static let radiologyDecoderOptions: [String: String] = [

@@ -38,11 +38,6 @@ public struct SpeakerProfile: Sendable, Hashable, Codable {
     public static let mllrFile = "mllr_matrix"
     public static let modelDirectory = "model"
 
-    /// The language weight (`-lw`) a MAP-adapted model decodes with: the adapted model's scores are sharper, and the
-    /// language model must weigh more against them. Chosen on `Benchmarks/dev` with profiles adapted on half of it
-    /// (BENCHMARKS.md).
-    public static let adaptedLanguageWeight = "7"
-
     /// Reads `profile.json` from a profile directory.
     /// - Throws: ``AdaptationError`` when there is no profile there.
     public static func load(speaker: String, from directory: URL) throws -> SpeakerProfile {
@@ -67,8 +62,9 @@ public struct SpeakerProfile: Sendable, Hashable, Codable {
         try encoder.encode(self).write(to: directory.appendingPathComponent(Self.metadataFile), options: .atomic)
     }
 
-    /// A recognizer configuration decoding with this profile: `-mllr` for MLLR, `-hmm` and
-    /// ``adaptedLanguageWeight`` for a MAP model.
+    /// A recognizer configuration decoding with this profile: `-mllr` for MLLR, `-hmm` for a MAP model. The language
+    /// weight stays the radiology default: on dev, 7 helped a profile adapted on 14 minutes of speech by 0.1 point
+    /// and hurt one adapted on an hour by as much (BENCHMARKS.md).
     /// - Throws: ``AdaptationError`` when the profile's files are gone.
     public func applied(to configuration: RecognizerConfiguration, directory: URL) throws -> RecognizerConfiguration {
         var configuration = configuration
@@ -85,7 +81,6 @@ public struct SpeakerProfile: Sendable, Hashable, Codable {
                 throw AdaptationError.badData("the profile of \(speaker) has no model in \(model.path); enroll again")
             }
             configuration.acousticModel = model
-            configuration.extraOptions["-lw"] = Self.adaptedLanguageWeight
         }
         return configuration
     }

@@ -98,7 +98,7 @@ struct SpeakerAdaptationTests {
         )
         let configuration = try profile.applied(to: RecognizerTests.radiology, directory: output)
         #expect(configuration.acousticModel.standardizedFileURL.path == model.standardizedFileURL.path)
-        #expect(configuration.extraOptions["-lw"] == SpeakerProfile.adaptedLanguageWeight)
+        #expect(configuration.extraOptions["-lw"] == RecognizerConfiguration.radiologyDecoderOptions["-lw"])
         let wav = try SpeechSynthesizer.synthesize(
             "no pneumothorax period the lungs are clear period", voice: .fliteRMS,
             to: output.appendingPathComponent("t.wav")
