@@ -24,13 +24,13 @@ struct ProfileCLITests {
         return folder
     }
 
-    @Test("enroll from an audio folder makes an MLLR profile, registers it, and transcribe --profile uses it")
+    @Test("enroll --method mllr from an audio folder makes an MLLR profile, registers it, and transcribe --profile uses it")
     func enrollAndTranscribe() throws {
         let harness = try CLIHarness("profile-enroll")
         let profiles = harness.directory.appendingPathComponent("profiles")
         let folder = try enrollmentFolder(harness)
         let enroll = try harness.run(
-            ["profile", "enroll", "drrms", "--audio-dir", folder.path, "--profiles-dir", profiles.path]
+            ["profile", "enroll", "drrms", "--method", "mllr", "--audio-dir", folder.path, "--profiles-dir", profiles.path]
         )
         #expect(enroll.exitCode == 0, "\(enroll.stderr)")
         #expect(enroll.stderr.contains("profile drrms: collecting statistics (bw)"), "\(enroll.stderr)")
@@ -117,7 +117,7 @@ struct ProfileCLITests {
         )
         #expect(edit.exitCode == 0, "\(edit.stderr)")
 
-        let adapt = try harness.run(["profile", "adapt", "drrms", "--profiles-dir", profiles.path])
+        let adapt = try harness.run(["profile", "adapt", "drrms", "--method", "mllr", "--profiles-dir", profiles.path])
         #expect(adapt.exitCode == 0, "\(adapt.stderr)")
         #expect(adapt.stderr.contains("1 corrected dictation(s)"), "\(adapt.stderr)")
         #expect(adapt.stdout.contains("0 enrollment"), "\(adapt.stdout)")
@@ -134,17 +134,18 @@ struct ProfileCLITests {
         #expect(again.stderr.contains("using the speaker profile of drrms"), "\(again.stderr)")
     }
 
-    @Test("adapt --audio-dir takes corrected sentences from a folder and skips those with unknown words")
+    @Test("adapt --audio-dir takes corrected sentences from a folder, skips those with unknown words, and makes MAP by default")
     func adaptFromFolder() throws {
         let harness = try CLIHarness("profile-adapt-dir")
         let profiles = harness.directory.appendingPathComponent("profiles")
         let folder = try enrollmentFolder(harness, extraWord: "zorbulation")
         let adapt = try harness.run(
-            ["profile", "adapt", "drrms", "--audio-dir", folder.path, "--method", "map", "--profiles-dir", profiles.path]
+            ["profile", "adapt", "drrms", "--audio-dir", folder.path, "--profiles-dir", profiles.path]
         )
         #expect(adapt.exitCode == 0, "\(adapt.stderr)")
         #expect(adapt.stderr.contains("3 corrected sentence(s) in \(folder.path), 1 skipped"), "\(adapt.stderr)")
         #expect(adapt.stdout.contains("(0 enrollment, 2 from corrected dictations)"), "\(adapt.stdout)")
+        #expect(adapt.stdout.contains("method: map (model/)"), "\(adapt.stdout)")
         let kept = profiles.appendingPathComponent("drrms/data/corrections")
         #expect(try FileManager.default.contentsOfDirectory(atPath: kept.path).filter { $0.hasSuffix(".wav") }.count == 2)
         #expect(FileManager.default.fileExists(atPath: profiles.appendingPathComponent("drrms/model/means").path))
