@@ -63,7 +63,7 @@ public struct SpeakerProfile: Sendable, Hashable, Codable {
     }
 
     /// A recognizer configuration decoding with this profile: `-mllr` for MLLR, `-hmm` for a MAP model. The language
-    /// weight stays the radiology default: on dev, 7 helped a profile adapted on 14 minutes of speech by 0.1 point
+    /// weight stays the radiology default: on dev, 7 helped a profile adapted on 16 minutes of speech by 0.1 point
     /// and hurt one adapted on an hour by as much (BENCHMARKS.md).
     /// - Throws: ``AdaptationError`` when the profile's files are gone.
     public func applied(to configuration: RecognizerConfiguration, directory: URL) throws -> RecognizerConfiguration {
