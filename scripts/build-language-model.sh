@@ -34,7 +34,13 @@ echo "==> [2/6] building pronunciation lexicon"
 echo "==> [3/6] assembling training text (test hygiene applied)"
 # Hand-written report prose counts HANDWRITTEN_WEIGHT times against the generated frames (chosen on Benchmarks/dev).
 "$PY" scripts/corpus_hygiene.py Lexicon/corpus/handwritten*.txt > "$TMP/handwritten.txt"
-for ((copy = 0; copy < ${HANDWRITTEN_WEIGHT:-4}; copy++)); do cat "$TMP/handwritten.txt"; done > "$TMP/train.txt"
+# Dictation runs sentences together ("... effusion period there is ..."), so the copies join neighbouring
+# lines into runs of HANDWRITTEN_JOIN sentences, each copy starting its runs at a different line.
+JOIN="${HANDWRITTEN_JOIN:-4}"  # chosen on Benchmarks/dev (BENCHMARKS.md, session 7)
+for ((copy = 0; copy < ${HANDWRITTEN_WEIGHT:-4}; copy++)); do
+  awk -v n="$JOIN" -v offset="$copy" '{ printf "%s%s", $0, ((NR + offset) % n == 0 ? "\n" : " ") } END { print "" }' \
+    "$TMP/handwritten.txt" | sed -e 's/ *$//' -e '/^$/d'
+done > "$TMP/train.txt"
 "$PY" scripts/corpus_hygiene.py Lexicon/corpus/generated.txt >> "$TMP/train.txt"
 echo "    training lines: $(wc -l < "$TMP/train.txt"), words: $(wc -w < "$TMP/train.txt")"
 "$IRSTLM/bin/add-start-end.sh" < "$TMP/train.txt" > "$TMP/train.se"
