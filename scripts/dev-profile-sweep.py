@@ -117,9 +117,8 @@ class Sweep:
         self.bench_out: Path = args.bench_out
         self.dev_audio: Path = args.dev_audio
         self.dictionary = str(args.dict)
-        self.options = tune.product_decoder_options()
-        self.options.update({"-lm": str(args.lm), "-dict": self.dictionary, "-logfn": "/dev/null"})
-        self.options.update(json.loads(args.option) if args.option else {})
+        # Laid over tune-decoder's settings (the product's, read from the Swift source) by tune.decode.
+        self.options = {"-lm": str(args.lm), "-dict": self.dictionary, **(json.loads(args.option) if args.option else {})}
 
     def base_model(self) -> Path:
         model = self.work / "base-model"
@@ -237,15 +236,6 @@ class Sweep:
         chosen.write_text(json.dumps(options))
         return options
 
-    def decode(self, wav: Path, options: dict[str, str]) -> list[str]:
-        merged = dict(self.options)
-        merged.update(options)
-        argv = ["pocketsphinx_continuous", "-infile", str(wav)] + [x for kv in merged.items() for x in kv]
-        r = subprocess.run(argv, capture_output=True, text=True)
-        if r.returncode != 0:
-            raise SweepError(f"pocketsphinx_continuous failed on {wav}: {r.stderr[-400:]}")
-        return bench.normalize(r.stdout)
-
     def evaluate(self, split: str, variant: str, voices: list[str], jobs: int) -> str:
         started = time.time()
         _, scored = self.halves(split)
@@ -261,7 +251,7 @@ class Sweep:
                 work.append((voice, name, wav, options))
         print(f"  {variant}: decoding {len(work)} files", file=sys.stderr, flush=True)
         with cf.ThreadPoolExecutor(jobs) as pool:
-            hypotheses = list(pool.map(lambda w: self.decode(w[2], w[3]), work))
+            hypotheses = list(pool.map(lambda w: tune.decode(w[2], {**self.options, **w[3]}), work))
         per_voice: dict[str, tuple[int, int]] = {}
         for (voice, name, _, _), hypothesis in zip(work, hypotheses):
             reference = bench.load_reference(DEV / f"{name}.txt")
