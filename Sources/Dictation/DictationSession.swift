@@ -481,3 +481,34 @@ public struct DictationSession: Sendable {
         return parts.filter { !$0.isEmpty }.joined(separator: field.kind == .multipleSelection ? "; " : " ")
     }
 }
+
+extension DictationSession {
+    /// The sections to save when a dictation continues an existing draft: a dictation never replaces text it did
+    /// not hear. Sections it heard nothing in keep the draft's text; a section it heard words in keeps the draft's
+    /// text too, with the new lines after it.
+    /// - Parameters:
+    ///   - existing: the draft's sections before this dictation (empty for a first dictation).
+    ///   - dictated: the session's sections.
+    ///   - heard: keys of the sections the dictation heard words in.
+    public static func keepingUnheardText(
+        of existing: [ReportSection], in dictated: [ReportSection], heard: Set<String>
+    ) -> [ReportSection] {
+        let before = Dictionary(existing.map { ($0.key, $0.text) }, uniquingKeysWith: { first, _ in first })
+        return dictated.map { section in
+            guard let old = before[section.key]?.trimmingCharacters(in: .whitespacesAndNewlines), !old.isEmpty else {
+                return section
+            }
+            var kept = section
+            if !heard.contains(section.key) {
+                kept.text = old
+            } else {
+                // Lines the draft already has (merge fields such as the procedure, or a repeat) are not doubled.
+                let oldLines = Set(old.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+                let added = section.text.split(separator: "\n").map(String.init)
+                    .filter { !oldLines.contains($0.trimmingCharacters(in: .whitespaces)) }
+                kept.text = ([old] + added).joined(separator: "\n")
+            }
+            return kept
+        }
+    }
+}

@@ -54,7 +54,14 @@ public struct HL7Segment: Sendable, Hashable {
         if isEncodingField(number) { return repetition == 1 && component == 1 && subcomponent == 1 ? field(number) : "" }
         let repetitions = repetitions(number)
         guard repetition >= 1, repetition <= repetitions.count else { return "" }
-        let components = split(repetitions[repetition - 1], by: delimiters.component)
+        return value(ofRepetition: repetitions[repetition - 1], component: component, subcomponent: subcomponent)
+    }
+
+    /// The unescaped text at one position of a repetition already taken from ``repetitions(_:)``: reading every
+    /// repetition of a field this way splits the field once, where ``value(_:repetition:component:subcomponent:)``
+    /// would split it again for each one.
+    public func value(ofRepetition repetition: String, component: Int = 1, subcomponent: Int = 1) -> String {
+        let components = split(repetition, by: delimiters.component)
         guard component >= 1, component <= components.count else { return "" }
         let subcomponents = split(components[component - 1], by: delimiters.subcomponent)
         guard subcomponent >= 1, subcomponent <= subcomponents.count else { return "" }

@@ -101,6 +101,40 @@ extension OrderMessage {
     /// The most segments accepted in one message.
     public static let maximumSegments = 2_000
 
+    /// The most repetitions accepted in one field: real orders carry a handful of patient identifiers, and a
+    /// field of thousands is an attack or a broken sender, refused before anything reads it.
+    public static let maximumRepetitions = 100
+    /// The longest field accepted, in bytes of escaped ER7.
+    public static let maximumFieldLength = 65_536
+
+    /// Refuses (AR) a field with more than ``maximumRepetitions`` repetitions or ``maximumFieldLength`` bytes,
+    /// naming the segment and field, in one pass over the message.
+    static func checkFieldSizes(_ segments: [HL7Segment]) throws {
+        var sequences: [String: Int] = [:]
+        for segment in segments {
+            sequences[segment.name, default: 0] += 1
+            let firstSplitField = segment.name == "MSH" ? 3 : 1
+            guard segment.fieldCount >= firstSplitField else { continue }
+            for number in firstSplitField...segment.fieldCount {
+                let text = segment.field(number)
+                guard text.utf8.count <= maximumFieldLength else {
+                    throw OrderMessageError.reject(
+                        .dataTypeError, segment.name, sequences[segment.name], field: number,
+                        "\(segment.name)-\(number) is longer than \(maximumFieldLength) bytes"
+                    )
+                }
+                let separator = segment.delimiters.repetition
+                let repetitions = 1 + text.unicodeScalars.lazy.filter { $0 == separator }.count
+                guard repetitions <= maximumRepetitions else {
+                    throw OrderMessageError.reject(
+                        .dataTypeError, segment.name, sequences[segment.name], field: number,
+                        "\(segment.name)-\(number) has \(repetitions) repetitions; at most \(maximumRepetitions) are accepted"
+                    )
+                }
+            }
+        }
+    }
+
     /// Versions accepted per message type (MSH-12.1).
     static func acceptsVersion(_ version: String, for kind: Kind) -> Bool {
         switch kind {
@@ -136,6 +170,7 @@ extension OrderMessage {
         guard let msh = message.segments.first, msh.name == "MSH" else {
             throw OrderMessageError.reject(.segmentSequenceError, "MSH", nil, "the message does not start with MSH")
         }
+        try Self.checkFieldSizes(message.segments)
         let type = msh.value(9, component: 1)
         let trigger = msh.value(9, component: 2)
         let kind: Kind
@@ -198,9 +233,9 @@ extension OrderMessage {
 
     /// The patient of PID: the MR identifier of PID-3 (else its first), PID-5, PID-7, PID-8.
     private static func patient(from pid: HL7Segment) throws -> (Patient, String) {
-        let repetitions = max(1, pid.repetitions(3).count)
-        let chosen = (1...repetitions).first { pid.value(3, repetition: $0, component: 5) == "MR" } ?? 1
-        let mrn = pid.value(3, repetition: chosen, component: 1)
+        let identifiers = pid.repetitions(3)
+        let chosen = identifiers.first { pid.value(ofRepetition: $0, component: 5) == "MR" } ?? identifiers.first ?? ""
+        let mrn = pid.value(ofRepetition: chosen, component: 1)
         guard !mrn.isEmpty else {
             throw OrderMessageError.error(.requiredFieldMissing, "PID", 1, field: 3, "PID-3 (patient identifier) is empty")
         }
@@ -230,7 +265,7 @@ extension OrderMessage {
             mrn: mrn, familyName: family, givenName: pid.value(5, component: 2), birthDate: String(birth.prefix(8)),
             sex: sex
         )
-        return (patient, pid.value(3, repetition: chosen, component: 4))
+        return (patient, pid.value(ofRepetition: chosen, component: 4))
     }
 
     /// The event of one ORC group.

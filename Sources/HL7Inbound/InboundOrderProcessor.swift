@@ -55,6 +55,48 @@ public struct InboundOrderProcessor: Sendable {
         handle(message).ack.er7
     }
 
+    /// Processes one message received as bytes (an MLLP frame) and returns the ACK text.
+    ///
+    /// The bytes are read in the character set MSH-18 declares: ISO 8859-1 for `8859/1`, else UTF-8 (of which
+    /// ASCII, HL7's default, is a subset). Bytes that are not valid in that character set are refused with AR rather
+    /// than stored with replacement characters: an accession or a name must arrive exactly as it was sent.
+    public func process(bytes: [UInt8], at time: Date = Date()) -> String {
+        if Self.declaresLatin1(bytes) {
+            return handle(String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) })), at: time).ack.er7
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            let detail = HL7ErrorDetail(
+                condition: .dataTypeError,
+                message: "the message is not valid UTF-8; declare its character set in MSH-18 (8859/1 is accepted)"
+            )
+            let lossy = String(decoding: bytes, as: UTF8.self)
+            return answer(try? HL7Message(parsing: lossy), .refused(detail), code: .reject, at: time).ack.er7
+        }
+        return handle(text, at: time).ack.er7
+    }
+
+    /// The AR for a message refused for its size before it was read, from its first bytes (for MSH-10).
+    public func rejectOversized(frameHead: [UInt8], limit: Int, at time: Date = Date()) -> String {
+        let head = String(decoding: frameHead, as: UTF8.self)
+        let header = head.split(omittingEmptySubsequences: true) { $0 == "\r" || $0 == "\n" }.first.map(String.init)
+        let detail = HL7ErrorDetail(
+            condition: .applicationInternalError, message: "the message is larger than \(limit) bytes"
+        )
+        return answer(header.flatMap { try? HL7Message(parsing: $0) }, .refused(detail), code: .reject, at: time).ack.er7
+    }
+
+    /// True when MSH-18 names ISO 8859-1 (read from the raw bytes of the first segment).
+    static func declaresLatin1(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count > 8, bytes.starts(with: Array("MSH".utf8)) else { return false }
+        let separator = bytes[3]
+        let header = bytes.prefix { $0 != 0x0D && $0 != 0x0A }
+        // MSH-1 is the separator itself, so MSH-18 is the 17th piece after "MSH".
+        let pieces = header.split(separator: separator, omittingEmptySubsequences: false)
+        guard pieces.count > 17 else { return false }
+        let charset = String(decoding: pieces[17], as: UTF8.self)
+        return charset.split(separator: Character(Unicode.Scalar(bytes[5]))).first == "8859/1"
+    }
+
     /// Processes one message; see ``process(_:)``.
     public func handle(_ text: String, at time: Date = Date()) -> Result {
         let parsed = try? HL7Message(parsing: text)

@@ -17,16 +17,20 @@ public struct MLLPError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public let code: Code
     public let message: String
+    /// For `frameTooLarge`: the first bytes of the refused frame (its MSH), so a receiver can still answer AR with
+    /// the sender's MSH-10.
+    public let frameHead: [UInt8]
 
-    init(_ code: Code, _ message: String) {
+    init(_ code: Code, _ message: String, frameHead: [UInt8] = []) {
         self.code = code
         self.message = message
+        self.frameHead = frameHead
     }
 
     public var description: String { message }
 
-    static func frameTooLarge(limit: Int) -> MLLPError {
-        MLLPError(.frameTooLarge, "MLLP frame exceeds \(limit) bytes")
+    static func frameTooLarge(limit: Int, head: [UInt8] = []) -> MLLPError {
+        MLLPError(.frameTooLarge, "MLLP frame exceeds \(limit) bytes", frameHead: head)
     }
 
     static func timeout(seconds: Double) -> MLLPError {

@@ -10,8 +10,9 @@ public enum MLLPFraming {
 /// Splits an MLLP byte stream into messages (without framing bytes).
 ///
 /// Bytes before a start block are discarded (line noise, a peer's keep-alive newlines). A frame whose content grows
-/// past `maximumFrameSize` before its end block fails the channel with ``MLLPError`` (`frameTooLarge`); a peer must
-/// not make the receiver buffer without bound.
+/// past `maximumFrameSize` before its end block fails the channel with ``MLLPError`` (`frameTooLarge`, carrying the
+/// frame's first bytes so a receiver can answer AR to its MSH-10); a peer must not make the receiver buffer without
+/// bound.
 public struct MLLPFrameDecoder: ByteToMessageDecoder {
     public typealias InboundOut = ByteBuffer
 
@@ -48,7 +49,7 @@ public struct MLLPFrameDecoder: ByteToMessageDecoder {
                 }
                 if view[index + 1] == MLLPFraming.carriageReturn {
                     let length = index - contentStart
-                    guard length <= maximumFrameSize else { throw MLLPError.frameTooLarge(limit: maximumFrameSize) }
+                    guard length <= maximumFrameSize else { throw tooLarge(buffer) }
                     buffer.moveReaderIndex(forwardBy: 1)
                     let frame = buffer.readSlice(length: length)!
                     buffer.moveReaderIndex(forwardBy: 2)
@@ -60,8 +61,17 @@ public struct MLLPFrameDecoder: ByteToMessageDecoder {
             index += 1
         }
         scanned = index - contentStart
-        if scanned > maximumFrameSize + 1 { throw MLLPError.frameTooLarge(limit: maximumFrameSize) }
+        if scanned > maximumFrameSize + 1 { throw tooLarge(buffer) }
         return .needMoreData
+    }
+
+    /// How much of a refused frame's start is kept in the error: enough for its MSH segment.
+    public static let frameHeadLength = 4096
+
+    private func tooLarge(_ buffer: ByteBuffer) -> MLLPError {
+        let length = min(Self.frameHeadLength, buffer.readableBytes - 1)
+        let head = buffer.getBytes(at: buffer.readerIndex + 1, length: max(0, length)) ?? []
+        return MLLPError.frameTooLarge(limit: maximumFrameSize, head: head)
     }
 
     public mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws

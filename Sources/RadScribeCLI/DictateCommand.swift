@@ -46,7 +46,7 @@ struct DictateCommand: ParsableCommand {
     var endSilence: Double = 3.0
 
     @Option(help: "Longest live dictation in seconds.")
-    var maxSeconds: Double = 900
+    var maxSeconds: Double = DictationLimits.maximumSeconds
 
     @Option(help: "Who dictates (user id stored with the version); their speaker profile is used when there is one.")
     var author: String = NSUserName()

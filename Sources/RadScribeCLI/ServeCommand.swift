@@ -3,7 +3,9 @@ import Foundation
 import HL7Inbound
 import Logging
 import MLLP
+import NIOCore
 import NIOPosix
+import RadScribeCore
 import RadScribeServer
 import ReportStore
 import ServiceLifecycle
@@ -14,8 +16,26 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the RadScribe service (HTTP API; GET /health) until SIGTERM or Ctrl-C."
     )
 
-    @Option(help: "Address to listen on.")
+    @Option(help: "Address to listen on. Any address but loopback needs --tls-cert (or --insecure-http).")
     var host: String = "127.0.0.1"
+
+    @Option(help: "PEM certificate (chain, leaf first) for HTTPS; the session cookie is then Secure and HSTS is sent.")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key of --tls-cert.")
+    var tlsKey: String?
+
+    @Flag(help: "Serve plain HTTP on a non-loopback --host: passwords and patient data then cross the network in clear.")
+    var insecureHttp = false
+
+    @Option(help: "Seconds a connection may stay silent, or take to send a request head, before it is closed.")
+    var httpIdleTimeout: Int = 60
+
+    @Option(help: "HTTP connections open at once; more are closed as they arrive.")
+    var httpMaxConnections: Int = 512
+
+    @Option(help: "Longest live dictation in seconds, as `dictate --max-seconds`.")
+    var maxDictationSeconds: Double = DictationLimits.maximumSeconds
 
     @Option(help: "HTTP port (0 picks a free port; the port is printed once listening).")
     var port: Int = 8080
@@ -52,6 +72,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "PEM private key of --mllp-tls-cert.")
     var mllpTlsKey: String?
 
+    @Option(help: "Seconds an MLLP connection may send nothing before it is closed (the sender reconnects).")
+    var mllpIdleTimeout: Int = 300
+
+    @Option(help: "MLLP connections open at once; more are closed as they arrive.")
+    var mllpMaxConnections: Int = 64
+
     @Option(help: "ALSA capture device of the reading-room microphone, for dictations the workstation starts with the server source.")
     var audioDevice: String = "default"
 
@@ -63,6 +89,20 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        if tlsCert == nil, !insecureHttp, !ServerConfiguration.isLoopback(host) {
+            throw ValidationError(
+                "--host \(host) would send passwords and patient data over the network in clear: give --tls-cert and "
+                    + "--tls-key (HTTPS), or --insecure-http if a TLS proxy in front of RadScribe takes care of it"
+            )
+        }
+        guard httpIdleTimeout > 0, mllpIdleTimeout > 0 else {
+            throw ValidationError("--http-idle-timeout and --mllp-idle-timeout must be positive")
+        }
+        guard httpMaxConnections > 0, mllpMaxConnections > 0 else {
+            throw ValidationError("--http-max-connections and --mllp-max-connections must be positive")
+        }
+        guard maxDictationSeconds > 0 else { throw ValidationError("--max-dictation-seconds must be positive") }
         for destination in risDestinations where MLLPDestination(parsing: destination) == nil {
             throw ValidationError("--ris must be HOST:PORT[,tx|,ft][,ce|,cwe][,tls], not '\(destination)'")
         }
@@ -98,7 +138,12 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let server = RadScribeServer(
                 database: store,
-                configuration: ServerConfiguration(host: host, port: port),
+                configuration: ServerConfiguration(
+                    host: host, port: port,
+                    tls: tlsCert.map { ServerConfiguration.TLSFiles(certificateFile: $0, privateKeyFile: tlsKey ?? "") },
+                    idleTimeout: .seconds(httpIdleTimeout), maximumConnections: httpMaxConnections,
+                    maximumDictationSeconds: maxDictationSeconds
+                ),
                 dictation: noDictation ? nil : RecognizerDictationEngine(store: store, models: models, device: audioDevice),
                 logger: logger
             )
@@ -108,33 +153,51 @@ struct ServeCommand: AsyncParsableCommand {
             var services: [any Service] = try destinations.map { destination in
                 try MLLPDeliveryService(database: store, destination: destination, tls: risTLS, logger: logger)
             }
+            // Inbound orders get a thread of their own: however slow a message, the HTTP API's store calls never
+            // wait behind it.
+            let inboundThreads = NIOThreadPool(numberOfThreads: 1)
+            inboundThreads.start()
             if let mllpPort {
-                services.append(try orderListener(store: store, port: mllpPort, logger: logger))
+                services.append(try orderListener(store: store, port: mllpPort, threads: inboundThreads, logger: logger))
             }
-            try await server.run(services: services) { port in
-                Console.write("radscribe serving on http://\(host):\(port)\n")
+            let scheme = tlsCert == nil ? "http" : "https"
+            do {
+                try await server.run(services: services) { port in
+                    Console.write("radscribe serving on \(scheme)://\(host):\(port)\n")
+                }
+            } catch {
+                try? await inboundThreads.shutdownGracefully()
+                throw error
             }
+            try? await inboundThreads.shutdownGracefully()
             logger.info("shut down cleanly")
         }
     }
 
     /// The inbound order interface: ORM/OMI over MLLP into the worklist, answered with ACKs.
-    private func orderListener(store: ReportDatabase, port: Int, logger: Logger) throws -> MLLPListener {
+    private func orderListener(
+        store: ReportDatabase, port: Int, threads: NIOThreadPool, logger: Logger
+    ) throws -> MLLPListener {
         let processor = InboundOrderProcessor(database: store)
         let allowList = try PeerAllowList(parsing: mllpAllow)
         let hostText = mllpHost
         let tls = try mllpTlsCert.map { try MLLPTLSContext.server(certificateFile: $0, privateKeyFile: mllpTlsKey ?? "") }
         let scheme = tls == nil ? "mllp" : "mllps"
+        let frameLimit = 1 << 20
         return MLLPListener(
             host: mllpHost,
             port: port,
+            maximumFrameSize: frameLimit,
+            maximumConnections: mllpMaxConnections,
+            idleTimeout: .seconds(Int64(mllpIdleTimeout)),
             tls: tls,
             logger: logger,
             acceptsPeer: { allowList.allows($0) },
             onListening: { port in Console.write("radscribe accepting HL7 orders on \(scheme)://\(hostText):\(port)\n") },
+            oversizedFrame: { head, _ in processor.rejectOversized(frameHead: head, limit: frameLimit) },
             handler: { message, _ in
-                // Database writes block: keep them off the event loops and the cooperative pool.
-                try? await NIOThreadPool.singleton.runIfActive { processor.process(message) }
+                // Database writes block: keep them off the event loops, the cooperative pool and the HTTP API's threads.
+                try? await threads.runIfActive { processor.process(bytes: message) }
             }
         )
     }

@@ -38,8 +38,8 @@ struct RecognizerDictationEngine: DictationEngine {
         )
         return try RecognizerDictationStream(
             request: request, storedTemplate: prepared.storedTemplate, template: prepared.template,
-            newOrder: prepared.newOrder, recognizer: recognizer, lexicon: UserLexicon(database: store), journal: journal,
-            store: store, device: device, endSilence: endSilence
+            newOrder: prepared.newOrder, existing: prepared.existing, recognizer: recognizer,
+            lexicon: UserLexicon(database: store), journal: journal, store: store, device: device, endSilence: endSilence
         )
     }
 }
@@ -52,6 +52,8 @@ final class RecognizerDictationStream: DictationStream, @unchecked Sendable {
     let template: ReportTemplate
     private let request: DictationRequest
     private let newOrder: ImagingOrder
+    /// The draft as it stood before this dictation: what this dictation does not hear stays as it was.
+    private let existing: StoredReport?
     private let recognizer: Recognizer
     private let lexicon: UserLexicon
     private let journal: CaptureJournal
@@ -70,7 +72,7 @@ final class RecognizerDictationStream: DictationStream, @unchecked Sendable {
 
     init(
         request: DictationRequest, storedTemplate: StoredTemplate, template: ReportTemplate, newOrder: ImagingOrder,
-        recognizer: Recognizer, lexicon: UserLexicon, journal: CaptureJournal, store: ReportDatabase, device: String,
+        existing: StoredReport?, recognizer: Recognizer, lexicon: UserLexicon, journal: CaptureJournal, store: ReportDatabase, device: String,
         endSilence: Double
     ) throws {
         self.request = request
@@ -78,6 +80,7 @@ final class RecognizerDictationStream: DictationStream, @unchecked Sendable {
         templateVersion = storedTemplate.version
         self.template = template
         self.newOrder = newOrder
+        self.existing = existing
         self.recognizer = recognizer
         self.lexicon = lexicon
         self.journal = journal
@@ -89,13 +92,24 @@ final class RecognizerDictationStream: DictationStream, @unchecked Sendable {
         let switcher = FieldGrammarSwitcher(template: template, slug: storedTemplate.slug, recognizer: recognizer)
         try recognizer.useSearch(switcher.search(for: session))
         // Called between utterances, inside feed(): the session takes the utterance, the cursor picks the next search.
+        // The recognizer keeps this closure, so it must not keep the recognizer (or the switcher, which holds it):
+        // that cycle kept every dictation's decoder, about 22 MB, alive for the life of the server.
+        self.switcher = switcher
         recognizer.searchAfterUtterance = { [unowned self] utterance in
             session.dictate(utterance)
             pendingUtterances.append(utterance)
-            lexicon.refresh(recognizer)
-            return switcher.search(for: session)
+            lexicon.refresh(self.recognizer)
+            return self.switcher?.search(for: session)
         }
         try recognizer.beginStream()
+    }
+
+    /// Chooses the search for the cursor's field (it holds the recognizer): reached through `self`, which the
+    /// recognizer's callback does not own.
+    private var switcher: FieldGrammarSwitcher?
+
+    deinit {
+        recognizer.searchAfterUtterance = nil
     }
 
     var cursor: DictationSession.Position { lock.withLock { session.position } }
@@ -115,7 +129,8 @@ final class RecognizerDictationStream: DictationStream, @unchecked Sendable {
         var silence = 0.0
         let (startedAt, paced) = (ContinuousClock.now, CapturePacing.isRealtime)
         var captured = 0
-        while !stopRequested.load(ordering: .relaxed), let chunk = try capture.nextChunk() {
+        let limit = Int(request.maximumSeconds * Double(PCMAudio.recognizerSampleRate))
+        while !stopRequested.load(ordering: .relaxed), captured < limit, let chunk = try capture.nextChunk() {
             captured += chunk.count
             if paced { CapturePacing.wait(until: Double(captured) / 16_000, since: startedAt) }
             let changes = try feed(chunk)
@@ -132,15 +147,23 @@ final class RecognizerDictationStream: DictationStream, @unchecked Sendable {
 
     func stop() { stopRequested.store(true, ordering: .relaxed) }
 
-    func finish() throws -> DictationOutcome {
+    func finish() throws -> DictationOutcome? {
         try lock.withLock {
             try journal.flush()
             _ = try recognizer.finishStream()
             let final = updates()
+            // Nothing heard: nothing to save, and an existing draft must not be replaced by an empty one.
+            guard session.spokenWords.values.contains(where: { !$0.isEmpty }) else {
+                try store.discardCapture(id: journal.captureID)
+                return nil
+            }
             let audio = PCMAudio(samples: samples)
             let receipt = try store.saveDictation(
                 DictatedDraft(
-                    accession: request.accession, templateSlug: templateSlug, sections: session.sections,
+                    accession: request.accession, templateSlug: templateSlug,
+                    sections: DictationSession.keepingUnheardText(
+                        of: existing?.sections ?? [], in: session.sections, heard: Set(session.spokenWords.keys)
+                    ),
                     spokenWords: session.spokenWords,
                     audio: DictationAudio(sampleRate: audio.sampleRate, sampleCount: samples.count, wav: audio.wavData()),
                     author: request.author, source: "recognizer", orderIfNew: newOrder

@@ -10,6 +10,8 @@ struct APIError: HTTPResponseError {
     var status: HTTPResponse.Status
     var message: String
     var checks: ChecksBody?
+    /// What went wrong inside, for the server log only: never sent to the client.
+    var underlying: String?
 
     init(_ status: HTTPResponse.Status, _ message: String, checks: ChecksBody? = nil) {
         self.status = status
@@ -17,17 +19,21 @@ struct APIError: HTTPResponseError {
         self.checks = checks
     }
 
+    /// Further headers of the answer (`Retry-After`).
+    var headers: HTTPFields = [:]
+
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        try JSONResponse.make(ErrorBody(error: message, checks: checks), status: status)
+        try JSONResponse.make(ErrorBody(error: message, checks: checks), status: status, headers: headers)
     }
 
     static let unauthenticated = APIError(.unauthorized, "log in first: POST /api/login, then send the session cookie or `Authorization: Bearer TOKEN`")
 
-    /// The HTTP answer for an error thrown by the store or the lifecycle.
-    static func from(_ error: any Error) -> any Error {
+    /// The HTTP answer for any error: store and lifecycle refusals in their own words, framework errors (a body that
+    /// is not JSON, a missing route) with their status, and anything else as a 500 that names no internals (the
+    /// server log has them: ``underlying``).
+    static func from(_ error: any Error) -> APIError {
         switch error {
         case let error as APIError: return error
-        case let error as any HTTPResponseError: return error
         case let refusal as LifecycleRefusal:
             return APIError(refusal.kind == .notPermitted ? .forbidden : .conflict, refusal.reason)
         case let error as ReportStoreError:
@@ -43,8 +49,16 @@ struct APIError: HTTPResponseError {
             return APIError(status, error.message)
         case is DecodingError:
             return APIError(.badRequest, "the request body is not the JSON this route takes: \(error)")
+        case let error as HTTPError:
+            return APIError(error.status, error.body ?? error.status.reasonPhrase)
+        case let error as any HTTPResponseError:
+            return APIError(error.status, error.status.reasonPhrase)
         default:
-            return APIError(.internalServerError, "\(error)")
+            var failure = APIError(
+                .internalServerError, "the server could not complete this request; its log has the details"
+            )
+            failure.underlying = "\(error)"
+            return failure
         }
     }
 }
@@ -76,9 +90,6 @@ enum JSONResponse {
 extension APIError {
     /// The message a user sees for any error.
     static func describe(_ error: any Error) -> String {
-        switch from(error) {
-        case let error as APIError: error.message
-        default: "\(error)"
-        }
+        from(error).message
     }
 }

@@ -13,9 +13,13 @@ public struct APIRequestContext: RequestContext, WebSocketRequestContext {
     /// The session token the request carried, for logout.
     var token: String?
 
+    /// The client's IP address, for per-address limits (failed logins).
+    var clientAddress: String?
+
     public init(source: Source) {
         coreContext = .init(source: source)
         webSocket = .init()
+        clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Dates in request bodies are ISO 8601, as in responses.

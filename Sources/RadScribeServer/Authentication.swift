@@ -4,6 +4,7 @@ import Hummingbird
 import NIOPosix
 import RadScribeCore
 import ReportStore
+import Synchronization
 
 /// Resolves the session token of a request (the `radscribe_session` cookie the login sets, or
 /// `Authorization: Bearer TOKEN` for scripts) to its user. It never refuses: each route decides who may use it.
@@ -72,5 +73,57 @@ extension APIRequestContext {
 enum Blocking {
     static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await NIOThreadPool.singleton.runIfActive(body)
+    }
+}
+
+/// Failed password logins per client address: past ``limit`` within ``window`` that address's logins are refused
+/// (429) before any password is looked at, so that one client can neither guess on nor lock a radiologist out (the
+/// store's account lock-out needs more failures than this). An attempt in progress holds a place, so parallel
+/// guesses from one address are counted too.
+final class LoginThrottle: Sendable {
+    let limit: Int
+    let window: Duration
+    /// Per address: when each failure (or attempt still running) happened.
+    private let attempts = Mutex<[String: [ContinuousClock.Instant]]>([:])
+    /// Addresses remembered at most; the oldest are forgotten first (a bound on memory, not on safety).
+    private static let maximumAddresses = 10_000
+
+    init(limit: Int, window: Duration) {
+        self.limit = limit
+        self.window = window
+    }
+
+    /// A place for one attempt, or the time to wait when `address` has used up its failures.
+    struct Ticket: Sendable {
+        let address: String
+        let at: ContinuousClock.Instant
+    }
+
+    func begin(_ address: String, now: ContinuousClock.Instant = .now) -> Result<Ticket, RetryAfter> {
+        attempts.withLock { attempts in
+            let recent = (attempts[address] ?? []).filter { now - $0 < window }
+            if recent.count >= limit {
+                attempts[address] = recent
+                return .failure(RetryAfter(seconds: max(1, Int(((recent.min() ?? now) + window - now).components.seconds))))
+            }
+            if attempts[address] == nil, attempts.count >= Self.maximumAddresses {
+                attempts = attempts.filter { $0.value.contains { now - $0 < window } }
+            }
+            attempts[address] = recent + [now]
+            return .success(Ticket(address: address, at: now))
+        }
+    }
+
+    /// The attempt succeeded: it gives its place back.
+    func succeeded(_ ticket: Ticket) {
+        attempts.withLock { attempts in
+            guard var list = attempts[ticket.address], let index = list.firstIndex(of: ticket.at) else { return }
+            list.remove(at: index)
+            attempts[ticket.address] = list.isEmpty ? nil : list
+        }
+    }
+
+    struct RetryAfter: Error {
+        let seconds: Int
     }
 }

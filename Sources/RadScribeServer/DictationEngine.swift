@@ -17,6 +17,8 @@ public struct DictationRequest: Sendable {
     /// The signed-in radiologist; their speaker profile and lexicon are used.
     public var author: String
     public var source: DictationSource
+    /// The longest this dictation may record (``ServerConfiguration/maximumDictationSeconds``).
+    public var maximumSeconds: Double = DictationLimits.maximumSeconds
 }
 
 /// Opens live dictations: recognizer, field grammars, dictation session and capture journal, as `radscribe
@@ -42,8 +44,9 @@ public protocol DictationStream: AnyObject, Sendable {
     func record(updates: @escaping @Sendable ([DictationUpdate]) -> Void) throws
     /// Asks ``record(updates:)`` to end; safe from any thread.
     func stop()
-    /// Decodes what is left and stores the draft (with its audio and spoken words).
-    func finish() throws -> DictationOutcome
+    /// Decodes what is left and stores the draft (with its audio and spoken words); nil, storing nothing, when no
+    /// word was heard: an empty dictation must not replace a draft.
+    func finish() throws -> DictationOutcome?
     /// Ends without storing; the journaled audio stays recoverable (`radscribe dictation recover`).
     func abandon()
 }

@@ -20,6 +20,8 @@ struct DictationSocket {
     let user: StoredUser
     let outbound: WebSocketOutboundWriter
     let logger: Logger
+    /// The longest dictation; audio past it is not taken and the dictation is saved as it stands.
+    var maximumSeconds = DictationLimits.maximumSeconds
 
     private struct ClientMessage: Decodable {
         var type: String
@@ -35,6 +37,8 @@ struct DictationSocket {
         defer { if let claimed { inProgress.release(claimed) } }
         // Finishing happens once: on "stop", when server capture ends by itself, or when the connection drops.
         let finishing = FinishGate()
+        var receivedSamples = 0
+        let sampleLimit = Int(maximumSeconds * 16_000)
         do {
             for try await message in inbound.messages(maxSize: 1 << 20) {
                 switch message {
@@ -56,8 +60,17 @@ struct DictationSocket {
                         }
                         let dictation = DictationRequest(
                             accession: accession, templateSlug: template, author: user.name,
-                            source: request.source ?? .browser
+                            source: request.source ?? .browser, maximumSeconds: maximumSeconds
                         )
+                        // Orders come from the RIS or an administrator: a dictation never creates one, whatever
+                        // the dictating role (POST /api/orders refuses radiologists and residents).
+                        guard try await Blocking.run({ [database] in try database.order(accession: accession) }) != nil
+                        else {
+                            try await fail(
+                                "no order with accession \(accession): orders come from the RIS or an administrator"
+                            )
+                            return
+                        }
                         guard inProgress.claim(accession, by: user.name) else {
                             try await fail(
                                 "\(accession) is being dictated by \(inProgress.author(of: accession) ?? "another user") "
@@ -93,9 +106,23 @@ struct DictationSocket {
                         try await send(["type": "error", "error": "audio frames come after start, from the browser source"])
                         continue
                     }
-                    let samples = Self.samples(from: &buffer)
-                    let updates = try await Blocking.run { try opened.feed(samples) }
-                    try await send(updates)
+                    var samples = Self.samples(from: &buffer)
+                    let room = sampleLimit - receivedSamples
+                    if samples.count > room { samples.removeLast(samples.count - max(0, room)) }
+                    receivedSamples += samples.count
+                    if !samples.isEmpty {
+                        let updates = try await Blocking.run { [samples] in try opened.feed(samples) }
+                        try await send(updates)
+                    }
+                    if receivedSamples >= sampleLimit {
+                        try await send([
+                            "type": "notice",
+                            "message": "the dictation reached its limit of \(Int(maximumSeconds / 60)) minutes and is saved as it stands",
+                        ])
+                        opened.stop()
+                        if finishing.claim() { try await finish(opened) }
+                        return
+                    }
                 }
             }
         } catch {
@@ -108,11 +135,14 @@ struct DictationSocket {
         }
         if let stream, finishing.claim() {
             do {
-                let outcome = try await Blocking.run { try stream.finish() }
-                logger.notice(
-                    "dictation connection closed before stop: draft kept",
-                    metadata: ["accession": "\(outcome.report.accession)"]
-                )
+                if let outcome = try await Blocking.run({ try stream.finish() }) {
+                    logger.notice(
+                        "dictation connection closed before stop: draft kept",
+                        metadata: ["accession": "\(outcome.report.accession)"]
+                    )
+                } else {
+                    logger.notice("dictation connection closed before any speech: nothing saved")
+                }
             } catch {
                 stream.abandon()
                 logger.warning("dictation ended without a draft; its audio is journaled", metadata: ["error": "\(error)"])
@@ -154,11 +184,16 @@ struct DictationSocket {
     }
 
     private func finish(_ stream: any DictationStream) async throws {
-        let outcome: DictationOutcome
+        let finished: DictationOutcome?
         do {
-            outcome = try await Blocking.run { try stream.finish() }
+            finished = try await Blocking.run { try stream.finish() }
         } catch {
             try await fail(APIError.describe(error))
+            return
+        }
+        guard let outcome = finished else {
+            try await send(["type": "notice", "message": "nothing was heard; the report is unchanged"])
+            try await outbound.close(.normalClosure, reason: "nothing heard")
             return
         }
         try await send(outcome.updates)

@@ -1,9 +1,12 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import NIOSSL
 import ReportStore
 import ServiceLifecycle
 import UnixSignals
@@ -35,7 +38,7 @@ public struct RadScribeServer: Sendable {
     public func run(
         services: [any Service] = [], onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
-        let app = makeApplication(onListening: onListening)
+        let app = try makeApplication(onListening: onListening)
         let group = ServiceGroup(
             configuration: .init(services: [app] + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
@@ -43,11 +46,19 @@ public struct RadScribeServer: Sendable {
     }
 
     /// The HTTP application with WebSocket upgrades, not yet running (tests run it with HummingbirdTesting).
-    func makeApplication(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    /// - Throws: when the TLS certificate or key cannot be read.
+    func makeApplication(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let router = makeRouter()
+        let timeout = TimeAmount.seconds(configuration.idleTimeout.components.seconds)
+        let server = HTTPServerBuilder.limited(
+            webSocketRouter: router,
+            configuration: .init(http1: .init(idleTimeout: timeout), ws: .init(maxFrameSize: 1 << 20)),
+            tls: try configuration.tls.map(Self.tlsConfiguration),
+            limits: ConnectionLimits(maximumConnections: configuration.maximumConnections, timeout: timeout)
+        )
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(maxFrameSize: 1 << 20)),
+            server: server,
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: "RadScribe"
@@ -59,6 +70,26 @@ public struct RadScribeServer: Sendable {
         )
     }
 
+    /// TLS 1.2 or newer with the certificate chain and key of `--tls-cert` / `--tls-key`.
+    static func tlsConfiguration(_ files: ServerConfiguration.TLSFiles) throws -> TLSConfiguration {
+        let chain: [NIOSSLCertificate]
+        let key: NIOSSLPrivateKey
+        do {
+            chain = try NIOSSLCertificate.fromPEMFile(files.certificateFile)
+            key = try NIOSSLPrivateKey(file: files.privateKeyFile, format: .pem)
+        } catch {
+            throw ServerSetupError(
+                "cannot read the TLS certificate \(files.certificateFile) or key \(files.privateKeyFile): \(error)"
+            )
+        }
+        guard !chain.isEmpty else { throw ServerSetupError("no PEM certificate in \(files.certificateFile)") }
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key)
+        )
+        configuration.minimumTLSVersion = .tlsv12
+        return configuration
+    }
+
     /// The routes, separate from the listener so tests can drive them in process.
     public func makeRouter() -> Router<APIRequestContext> {
         makeRoutes().router
@@ -67,15 +98,21 @@ public struct RadScribeServer: Sendable {
     /// The router and who may use each API route (compared with openapi.yaml by the tests).
     func makeRoutes() -> (router: Router<APIRequestContext>, access: [RouteAccess]) {
         let router = Router(context: APIRequestContext.self)
-        router.add(middleware: LogRequestsMiddleware(.debug))
-        router.add(middleware: SecurityHeaders())
+        router.add(middleware: RedactedRequestLog())
+        router.add(middleware: SecurityHeaders(strictTransportSecurity: configuration.tls != nil))
+        router.add(middleware: RequestOriginCheck())
+        router.add(middleware: ControlCharacterPathGuard())
         if let pages = Self.pagesDirectory {
             router.add(middleware: FileMiddleware(pages.path, searchForIndexHtml: true, logger: logger))
         }
         router.add(middleware: SessionAuthenticator(database: database))
         var routes = APIRouteBuilder(router: router)
         registerService(on: &routes)
-        WorkstationAPI(database: database).register(on: &routes)
+        let throttle = LoginThrottle(
+            limit: configuration.failedLoginsPerAddress, window: configuration.loginThrottleWindow
+        )
+        WorkstationAPI(database: database, loginThrottle: throttle, secureCookies: configuration.tls != nil)
+            .register(on: &routes)
         registerDictation(on: &routes)
         return (router, routes.access)
     }
@@ -110,6 +147,7 @@ public struct RadScribeServer: Sendable {
 
     private func registerDictation(on routes: inout APIRouteBuilder) {
         let (database, dictation, logger) = (database, dictation, logger)
+        let maximumSeconds = configuration.maximumDictationSeconds
         let inProgress = DictationsInProgress()
         routes.webSocket(
             "/api/dictation", roles: RouteAccess.dictating,
@@ -122,7 +160,7 @@ public struct RadScribeServer: Sendable {
                 guard let engine = dictation, let user = context.requestContext.user else { return }
                 try await DictationSocket(
                     engine: engine, inProgress: inProgress, database: database, user: user, outbound: outbound,
-                    logger: logger
+                    logger: logger, maximumSeconds: maximumSeconds
                 ).run(inbound)
             }
         )
@@ -134,9 +172,17 @@ struct Health: Codable, Sendable {
     var database: String
 }
 
-/// Offline pages from this server only: no inline scripts, no other origins.
+/// Why the server could not start; the message says what to fix.
+public struct ServerSetupError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Offline pages from this server only: no inline scripts, no other origins. Every error, whoever threw it, is
+/// answered as `{"error": "…"}`; under TLS every answer tells browsers to use HTTPS only (HSTS).
 struct SecurityHeaders: RouterMiddleware {
     typealias Context = APIRequestContext
+    var strictTransportSecurity = false
 
     func handle(
         _ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response
@@ -144,8 +190,15 @@ struct SecurityHeaders: RouterMiddleware {
         var response: Response
         do {
             response = try await next(request, context)
-        } catch let error as any HTTPResponseError {
-            response = try error.response(from: request, context: context)
+        } catch {
+            let failure = APIError.from(error)
+            if let underlying = failure.underlying {
+                context.logger.error("request failed", metadata: ["error": "\(underlying)", "path": "\(request.uri.path)"])
+            }
+            response = try failure.response(from: request, context: context)
+        }
+        if strictTransportSecurity {
+            response.headers[HTTPField.Name("Strict-Transport-Security")!] = "max-age=31536000"
         }
         response.headers[.contentSecurityPolicy] =
             "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; "

@@ -8,6 +8,9 @@ import ReportTemplates
 /// The JSON API: everything the CLI does, for the workstation pages and for scripts (docs/web-api.md).
 struct WorkstationAPI: Sendable {
     let database: ReportDatabase
+    let loginThrottle: LoginThrottle
+    /// Under TLS the session cookie is `Secure`: never sent over plain HTTP.
+    var secureCookies = false
 
     func register(on routes: inout APIRouteBuilder) {
         registerSession(on: &routes)
@@ -20,10 +23,22 @@ struct WorkstationAPI: Sendable {
     // MARK: Session
 
     private func registerSession(on routes: inout APIRouteBuilder) {
-        let database = database
+        let (database, throttle, secure) = (database, loginThrottle, secureCookies)
         routes.add(.post, "/api/login", roles: nil) { request, context in
+            let ticket: LoginThrottle.Ticket
+            switch throttle.begin(context.clientAddress ?? "unknown") {
+            case .success(let granted): ticket = granted
+            case .failure(let wait):
+                var refusal = APIError(
+                    .tooManyRequests,
+                    "too many failed logins from this computer; try again in \((wait.seconds + 59) / 60) minutes"
+                )
+                refusal.headers[.retryAfter] = "\(wait.seconds)"
+                throw refusal
+            }
             let body = try await request.decode(as: LoginBody.self, context: context)
             let session = try await Blocking.run { try database.login(name: body.name, password: body.password) }
+            throttle.succeeded(ticket)
             var response = try JSONResponse.make(
                 LoginResult(
                     token: session.token, expiresAt: session.expiresAt,
@@ -33,7 +48,8 @@ struct WorkstationAPI: Sendable {
             response.setCookie(
                 Cookie(
                     name: SessionAuthenticator.cookieName, value: session.token,
-                    maxAge: Int(session.expiresAt.timeIntervalSinceNow), path: "/", httpOnly: true, sameSite: .strict
+                    maxAge: Int(session.expiresAt.timeIntervalSinceNow), path: "/", secure: secure, httpOnly: true,
+                    sameSite: .strict
                 )
             )
             return response
@@ -42,7 +58,10 @@ struct WorkstationAPI: Sendable {
             if let token = context.token { try await Blocking.run { try database.logout(token: token) } }
             var response = Response(status: .noContent)
             response.setCookie(
-                Cookie(name: SessionAuthenticator.cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict)
+                Cookie(
+                    name: SessionAuthenticator.cookieName, value: "", maxAge: 0, path: "/", secure: secure, httpOnly: true,
+                    sameSite: .strict
+                )
             )
             return response
         }

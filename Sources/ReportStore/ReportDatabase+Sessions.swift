@@ -44,8 +44,7 @@ extension ReportDatabase {
     }
 
     /// The user (and role) a token belongs to.
-    /// - Throws: ``ReportStoreError`` `.authenticationFailed` for a malformed, unknown, expired or revoked token, or
-    ///   `.accountLocked` when the account has been locked since.
+    /// - Throws: ``ReportStoreError`` `.authenticationFailed` for a malformed, unknown, expired or revoked token.
     public func authenticate(token: String, at time: Date = Date()) throws -> StoredUser {
         let parts = token.split(separator: ".", maxSplits: 1)
         guard parts.count == 2, let id = Int64(parts[0]) else {
@@ -63,9 +62,7 @@ extension ReportDatabase {
         else {
             throw ReportStoreError(.authenticationFailed, "invalid or expired session token; log in again")
         }
-        if let lockedUntil = user.lockedUntil, lockedUntil > time {
-            throw ReportStoreError.accountLocked(user.name, until: lockedUntil)
-        }
+        // A lock-out stops new password logins only: a session opened before it stays valid.
         return user.stored
     }
 

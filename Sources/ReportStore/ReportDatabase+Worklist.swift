@@ -75,6 +75,11 @@ extension ReportDatabase {
     public func search(
         _ query: String, statuses: [ReportStatus]? = nil, modality: String? = nil, limit: Int = 50, by user: String?
     ) throws -> [SearchHit] {
+        // A NUL or another control character ends FTS5's query string early and makes the query fail.
+        guard !query.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !$0.properties.isWhitespace })
+        else {
+            throw ReportStoreError.invalidArgument("the search text contains a control character")
+        }
         let terms = query.split(whereSeparator: { $0.isWhitespace }).compactMap { word -> String? in
             let prefix = word.hasSuffix("*")
             let bare = word.filter { $0 != "\"" && $0 != "*" }

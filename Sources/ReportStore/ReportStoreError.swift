@@ -93,6 +93,13 @@ public struct ReportStoreError: Error, Sendable, Hashable, CustomStringConvertib
         ReportStoreError(.authenticationFailed, "wrong user name or password for '\(name)'")
     }
 
+    /// Every failed password login, whatever the cause: the answer must not tell which names exist or are locked.
+    static let loginFailed = ReportStoreError(
+        .authenticationFailed,
+        "wrong user name or password, or the account is locked after repeated failures (try again in 15 minutes or "
+            + "ask an administrator)"
+    )
+
     static func accountLocked(_ name: String, until: Date) -> ReportStoreError {
         let time = ISO8601DateFormatter().string(from: until)
         return ReportStoreError(

@@ -144,7 +144,7 @@ struct TLSTests {
             host: "127.0.0.1", port: port,
             tls: try MLLPTLSContext.server(certificateFile: certificate.certificate.path, privateKeyFile: certificate.key.path),
             logger: quietLogger,
-            handler: { message, _ in "ACK for " + String(message.prefix(3)) }
+            handler: { message, _ in "ACK for " + String(decoding: message.prefix(3), as: UTF8.self) }
         )
         let task = Task { try await listener.run() }
         defer { task.cancel() }

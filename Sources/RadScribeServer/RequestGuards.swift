@@ -1,0 +1,83 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Logs each request (debug level) by method and path only: query strings carry `?token=` on the dictation
+/// WebSocket and search text (patient data) on `/api/search`, and neither belongs in a log.
+struct RedactedRequestLog: RouterMiddleware {
+    typealias Context = APIRequestContext
+
+    func handle(
+        _ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response
+    ) async throws -> Response {
+        context.logger.debug(
+            "request", metadata: ["hb.request.method": "\(request.method)", "hb.request.path": "\(request.uri.path)"]
+        )
+        return try await next(request, context)
+    }
+}
+
+/// Cross-site request forgery guard. A request that changes something (any method but GET, HEAD and OPTIONS) and
+/// the dictation WebSocket upgrade must come from a page of this server: a browser's `Origin`, when sent, must name
+/// the host the request was sent to (403 otherwise), and a body must be JSON (415 otherwise), which a foreign page
+/// cannot send without a CORS preflight this server never grants. `SameSite=Strict` alone does not cover another
+/// port of the same host. Scripts that send no `Origin` (curl, the CLI) are unaffected.
+struct RequestOriginCheck: RouterMiddleware {
+    typealias Context = APIRequestContext
+
+    func handle(
+        _ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response
+    ) async throws -> Response {
+        let changesState = ![.get, .head, .options].contains(request.method)
+        let isDictation = request.uri.path == "/api/dictation"
+        if changesState || isDictation {
+            if let origin = request.headers[.origin], !Self.isSameOrigin(origin, as: request) {
+                throw APIError(.forbidden, "requests from another site are refused (Origin \(origin.prefix(100)))")
+            }
+        }
+        if changesState, Self.hasBody(request), !Self.isJSON(request.headers[.contentType]) {
+            throw APIError(.unsupportedMediaType, "send the request body as application/json")
+        }
+        return try await next(request, context)
+    }
+
+    /// `Origin` is `scheme://host[:port]`; it must name the `Host` the request was sent to.
+    static func isSameOrigin(_ origin: String, as request: Request) -> Bool {
+        guard let host = request.head.authority, !host.isEmpty,
+            let separator = origin.range(of: "://")
+        else { return false }
+        let originHost = origin[separator.upperBound...]
+        let scheme = origin[..<separator.lowerBound].lowercased()
+        guard scheme == "http" || scheme == "https" else { return false }
+        return originHost.lowercased() == host.lowercased()
+    }
+
+    static func hasBody(_ request: Request) -> Bool {
+        if let length = request.headers[.contentLength] { return Int(length).map { $0 > 0 } ?? true }
+        return request.headers[.transferEncoding] != nil
+    }
+
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let mediaType = contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        return mediaType == "application/json"
+    }
+}
+
+/// Paths with a NUL or another control character (`%00` decoded) are answered 404 before the static files are
+/// looked up: a file name never contains one, and a path cut at the NUL would be served with the wrong type.
+struct ControlCharacterPathGuard: RouterMiddleware {
+    typealias Context = APIRequestContext
+
+    func handle(
+        _ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response
+    ) async throws -> Response {
+        let path = request.uri.path
+        let decoded = path.removingPercentEncoding ?? path
+        if decoded.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw APIError(.notFound, "no such page")
+        }
+        return try await next(request, context)
+    }
+}
