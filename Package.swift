@@ -178,7 +178,7 @@ let package = Package(
             name: "RadScribeServerTests",
             dependencies: [
                 "RadScribeServer", "RadScribeCLI", "ReportStore", "RadScribeCore", "AudioCapture", "Dictation",
-                "ReportTemplates", "MLLP", "TestSupport",
+                "ReportTemplates", "MLLP", "TestSupport", "SpeechRecognition",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -186,6 +186,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -54,7 +54,7 @@ final class RecognizerDictationStream: DictationStream, @unchecked Sendable {
     private let newOrder: ImagingOrder
     /// The draft as it stood before this dictation: what this dictation does not hear stays as it was.
     private let existing: StoredReport?
-    private let recognizer: Recognizer
+    let recognizer: Recognizer
     private let lexicon: UserLexicon
     private let journal: CaptureJournal
     private let store: ReportDatabase

@@ -32,7 +32,7 @@ struct RequestOriginCheck: RouterMiddleware {
         let changesState = ![.get, .head, .options].contains(request.method)
         let isDictation = request.uri.path == "/api/dictation"
         if changesState || isDictation {
-            if let origin = request.headers[.origin], !Self.isSameOrigin(origin, as: request) {
+            if let origin = request.headers[values: .origin].first(where: { !Self.isSameOrigin($0, as: request) }) {
                 throw APIError(.forbidden, "requests from another site are refused (Origin \(origin.prefix(100)))")
             }
         }
@@ -42,15 +42,15 @@ struct RequestOriginCheck: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// `Origin` is `scheme://host[:port]`; it must name the `Host` the request was sent to.
+    /// A browser's `Origin` is `http(s)://host[:port]` (or `null`); it must name the `Host` the request was sent to,
+    /// port included: a page on another port of the same host is another origin. Other schemes (`ws://` from a
+    /// WebSocket library) come from no browser, so from no page that could forge a request.
     static func isSameOrigin(_ origin: String, as request: Request) -> Bool {
-        guard let host = request.head.authority, !host.isEmpty,
-            let separator = origin.range(of: "://")
-        else { return false }
-        let originHost = origin[separator.upperBound...]
+        guard let separator = origin.range(of: "://") else { return false }  // "null" and garbage
         let scheme = origin[..<separator.lowerBound].lowercased()
-        guard scheme == "http" || scheme == "https" else { return false }
-        return originHost.lowercased() == host.lowercased()
+        guard scheme == "http" || scheme == "https" else { return true }
+        guard let host = request.head.authority, !host.isEmpty else { return false }
+        return origin[separator.upperBound...].lowercased() == host.lowercased()
     }
 
     static func hasBody(_ request: Request) -> Bool {

@@ -2,10 +2,13 @@ import AudioCapture
 import Foundation
 import HummingbirdTesting
 import HummingbirdWebSocket
+import HTTPTypes
 import HummingbirdWSTesting
+import HummingbirdWSClient
 import NIOCore
 import RadScribeCore
 import ReportStore
+import SpeechRecognition
 import Testing
 import TestSupport
 
@@ -49,6 +52,7 @@ struct LiveDictationSocketTests {
     func dictateOverWebSocket() async throws {
         let fixture = try WorkstationFixture.make(label: "ws-live")
         let accession = "WS-LIVE-1"
+        try fixture.scheduledOrder(accession)
         let samples = try Self.speech(in: fixture.directory)
         let token = try #require(fixture.tokens[.radiologist])
         let received = MessageLog()
@@ -86,6 +90,7 @@ struct LiveDictationSocketTests {
     func lostConnectionKeepsDraft() async throws {
         let fixture = try WorkstationFixture.make(label: "ws-lost")
         let accession = "WS-LOST-1"
+        try fixture.scheduledOrder(accession)
         let samples = try Self.speech(in: fixture.directory)
         let token = try #require(fixture.tokens[.radiologist])
         try await fixture.server(dictation: try Self.engine(fixture)).makeApplication().test(.live) { client in
@@ -116,6 +121,7 @@ extension LiveDictationSocketTests {
     @Test("a second dictation of the same report is refused while the first goes on")
     func oneDictationPerReport() async throws {
         let fixture = try WorkstationFixture.make(label: "ws-twice")
+        try fixture.scheduledOrder("WS-TWICE")
         let first = try #require(fixture.tokens[.radiologist])
         let second = try #require(fixture.tokens[.resident])
         let start = #"{"type":"start","accession":"WS-TWICE","template":"\#(WorkstationFixture.template)"}"#
@@ -150,6 +156,130 @@ final class MessageLog: @unchecked Sendable {
     var objects: [[String: Any]] {
         lock.withLock { texts }.compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+    }
+}
+
+extension LiveDictationSocketTests {
+    /// Runs one WebSocket dictation: `start`, the frames, then `stop` unless `drop`; returns the JSON messages.
+    static func dictate(
+        _ fixture: WorkstationFixture, accession: String, role: UserRole = .radiologist, samples: [Int16],
+        drop: Bool = false, configuration: ServerConfiguration = ServerConfiguration(host: "127.0.0.1", port: 0)
+    ) async throws -> [[String: Any]] {
+        let token = try #require(fixture.tokens[role])
+        let received = MessageLog()
+        let server = fixture.server(dictation: try Self.engine(fixture), configuration: configuration)
+        try await server.makeApplication().test(.live) { client in
+            try await client.ws("/api/dictation?token=\(token)") { inbound, outbound, _ in
+                try await outbound.write(
+                    .text(#"{"type":"start","accession":"\#(accession)","template":"\#(WorkstationFixture.template)"}"#)
+                )
+                for frame in Self.frames(samples) { try await outbound.write(.binary(frame)) }
+                if drop { return }
+                try await outbound.write(.text(#"{"type":"stop"}"#))
+                for try await message in inbound.messages(maxSize: 1 << 22) {
+                    if case .text(let text) = message { received.append(text) }
+                }
+            }
+            if drop { try await Task.sleep(for: .seconds(2)) }  // the server finishes after the client left
+        }
+        return received.objects
+    }
+
+    @Test("a dictation on an accession with no order is refused, for a resident too, and creates no order")
+    func unknownAccessionCreatesNoOrder() async throws {
+        let fixture = try WorkstationFixture.make(label: "ws-no-order")
+        let messages = try await Self.dictate(fixture, accession: "WS-NOBODY", role: .resident, samples: [])
+        let error = try #require(messages.first { $0["type"] as? String == "error" }?["error"] as? String)
+        #expect(error.contains("no order"), "\(error)")
+        #expect(try fixture.database.order(accession: "WS-NOBODY") == nil)
+    }
+
+    @Test("a dictation that hears nothing, stopped or dropped, leaves the draft as it was")
+    func nothingHeardSavesNothing() async throws {
+        let fixture = try WorkstationFixture.make(label: "ws-silent")
+        let draft = try fixture.dictatedDraft(script: "findings\nno pneumothorax period\ngo to impression\nnormal chest period")
+        for drop in [false, true] {
+            let messages = try await Self.dictate(
+                fixture, accession: WorkstationFixture.accession, samples: Array(repeating: 0, count: 16_000), drop: drop
+            )
+            if !drop { #expect(messages.contains { ($0["message"] as? String)?.contains("nothing was heard") == true }) }
+            let now = try fixture.database.existingReport(accession: WorkstationFixture.accession)
+            #expect(now.sections == draft.sections, "drop: \(drop)")
+            #expect(try fixture.database.history(accession: WorkstationFixture.accession, by: nil).count == 1)
+        }
+    }
+
+    @Test("a new dictation over a draft keeps the text it did not hear")
+    func unheardTextIsKept() async throws {
+        let fixture = try WorkstationFixture.make(label: "ws-keep")
+        let draft = try fixture.dictatedDraft(script: "findings\nthe heart is normal in size period\ngo to impression\nnormal chest period")
+        let before = try #require(draft.sections.first { $0.key == "impression" }?.text)
+        let samples = try Self.speech(in: fixture.directory)
+        _ = try await Self.dictate(fixture, accession: WorkstationFixture.accession, samples: samples)
+        let after = try fixture.database.existingReport(accession: WorkstationFixture.accession)
+        let findings = after.sections.first { $0.key == "findings" }?.text ?? ""
+        #expect(findings.contains("heart is normal in size"), "\(findings)")
+        #expect(findings.lowercased().contains("pneumothorax"), "\(findings)")
+        #expect(after.sections.first { $0.key == "impression" }?.text.contains(before) == true)
+    }
+
+    @Test("browser audio past the maximum length is not taken; the dictation is saved as it stands")
+    func lengthLimit() async throws {
+        let fixture = try WorkstationFixture.make(label: "ws-limit")
+        try fixture.scheduledOrder("WS-LIMIT")
+        let samples = try Self.speech(in: fixture.directory)
+        #expect(samples.count > 6 * 16_000)
+        let messages = try await Self.dictate(
+            fixture, accession: "WS-LIMIT", samples: samples,
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, maximumDictationSeconds: 5)
+        )
+        #expect(messages.contains { ($0["message"] as? String)?.contains("limit") == true })
+        #expect(messages.contains { $0["type"] as? String == "saved" })
+        #expect(try fixture.database.existingReport(accession: "WS-LIMIT").audioSeconds <= 5.01)
+    }
+
+    @Test("a finished live dictation frees its recognizer (no reference cycle through its callback)")
+    func recognizerIsFreed() throws {
+        let fixture = try WorkstationFixture.make(label: "ws-free")
+        try fixture.scheduledOrder("WS-FREE")
+        let samples = try Self.speech(in: fixture.directory)
+        weak var recognizer: Recognizer?
+        try {
+            let stream = try #require(
+                try Self.engine(fixture).open(
+                    DictationRequest(
+                        accession: "WS-FREE", templateSlug: WorkstationFixture.template, author: "radiologist",
+                        source: .browser
+                    )
+                ) as? RecognizerDictationStream
+            )
+            recognizer = stream.recognizer
+            _ = try stream.feed(samples)
+            #expect(try stream.finish() != nil)
+        }()
+        #expect(recognizer == nil, "the recognizer outlived its dictation")
+    }
+}
+
+extension LiveDictationSocketTests {
+    @Test("a page of another origin (another port of this host, too) cannot open a dictation")
+    func foreignOriginCannotDictate() async throws {
+        let fixture = try WorkstationFixture.make(label: "ws-origin")
+        let token = try #require(fixture.tokens[.radiologist])
+        try await fixture.server(dictation: try Self.engine(fixture)).makeApplication().test(.live) { client in
+            for origin in ["http://evil.example", "http://localhost:1"] {
+                await #expect(throws: (any Error).self, "Origin \(origin)") {
+                    try await client.ws(
+                        "/api/dictation?token=\(token)", configuration: .init(additionalHeaders: [.origin: origin])
+                    ) { _, _, _ in }
+                }
+            }
+            // The page's own origin is welcome.
+            try await client.ws(
+                "/api/dictation?token=\(token)",
+                configuration: .init(additionalHeaders: [.origin: "http://localhost:\(client.port ?? 0)"])
+            ) { _, _, _ in }
         }
     }
 }

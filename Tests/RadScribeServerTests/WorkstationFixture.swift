@@ -40,13 +40,22 @@ struct WorkstationFixture {
         return WorkstationFixture(directory: directory, database: database, tokens: tokens)
     }
 
-    func server(dictation: (any DictationEngine)? = nil) -> RadScribeServer {
+    func server(
+        dictation: (any DictationEngine)? = nil,
+        configuration: ServerConfiguration = ServerConfiguration(host: "127.0.0.1", port: 0)
+    ) -> RadScribeServer {
         var logger = Logger(label: "workstation-test")
         logger.logLevel = .warning
-        return RadScribeServer(
-            database: database, configuration: ServerConfiguration(host: "127.0.0.1", port: 0), dictation: dictation,
-            logger: logger
+        return RadScribeServer(database: database, configuration: configuration, dictation: dictation, logger: logger)
+    }
+
+    /// A scheduled order for `accession` (no report text yet), as the RIS would send it.
+    func scheduledOrder(_ accession: String) throws {
+        let order = NewOrderOptions.order(
+            accession: accession, template: try parsedTemplate(), mrn: "MRN-8", patientName: "ROE^RICHARD",
+            birthDate: "19600101", sex: "M"
         )
+        try database.addOrder(order, source: "test")
     }
 
     func parsedTemplate() throws -> ReportTemplate {
