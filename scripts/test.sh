@@ -6,3 +6,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh --python
 swift build --build-tests
 swift test --skip-build "$@"
+# Security probes against a started server (loopback only, bounded): one line per probe.
+if [[ $# -eq 0 ]]; then
+    python3 scripts/attack-suite.py
+fi

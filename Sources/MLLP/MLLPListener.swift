@@ -94,7 +94,8 @@ public struct MLLPListener: Service {
                                 "MLLP connection refused: \(maximumConnections) connections are open",
                                 metadata: ["mllp.peer": "\(connection.channel.remoteAddress?.ipAddress ?? "unknown")"]
                             )
-                            connection.channel.close(promise: nil)
+                            // Closed through the async channel, which must finish its writer before it goes.
+                            group.addTask { try? await connection.executeThenClose { _, _ in } }
                             continue
                         }
                         group.addTask {

@@ -5,6 +5,7 @@ import HummingbirdWebSocket
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOHTTP1
 
 /// Limits on each HTTP connection, enforced on its raw bytes before anything parses them: Hummingbird's own idle
 /// timeout only starts once a first request head is complete (the WebSocket upgrade reads that head first), so a
@@ -54,6 +55,7 @@ private struct LimitedChannel<Base: ServerChildChannel>: ServerChildChannel {
             }
             guard admitted else {
                 logger.notice("connection refused: \(limits.maximumConnections) connections are open")
+                channel.close(promise: nil)
                 throw ConnectionRefused()
             }
             let open = limits.open
@@ -63,6 +65,10 @@ private struct LimitedChannel<Base: ServerChildChannel>: ServerChildChannel {
             ])
         }.flatMap {
             base.setup(channel: channel, logger: logger)
+        }.flatMap { value in
+            // A request the HTTP parser cannot read (headers over 80 KB, garbage) is never answered: close it now
+            // rather than leave it to the timeout. Last in the pipeline, where the parser's error arrives.
+            channel.pipeline.addHandler(CloseOnParserError()).map { value }
         }
     }
 
@@ -108,6 +114,19 @@ private final class FirstResponseDeadline: ChannelDuplexHandler, RemovableChanne
             context.close(promise: nil)
         } else {
             context.fireUserInboundEventTriggered(event)
+        }
+    }
+}
+
+/// Closes the connection when the HTTP parser fails.
+private final class CloseOnParserError: ChannelInboundHandler, RemovableChannelHandler, Sendable {
+    typealias InboundIn = NIOAny
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is HTTPParserError {
+            context.close(promise: nil)
+        } else {
+            context.fireErrorCaught(error)
         }
     }
 }
