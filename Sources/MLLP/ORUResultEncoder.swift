@@ -24,9 +24,15 @@ public struct ORUResultEncoder: ResultMessageEncoder {
         return report
     }
 
-    public func encode(_ report: ReportSnapshot, destination: String, at time: Date) -> EncodedResultMessage {
+    public func encode(_ report: ReportSnapshot, destination: String, at time: Date) throws -> EncodedResultMessage {
+        if let missing = PatientIdentity.missing(in: report.order.patient).first {
+            throw ResultMessageRefusal(
+                "the result of \(report.order.accession) cannot be sent: \(missing.description); nothing was queued"
+            )
+        }
         let controlID = MessageControlID.generate(at: time)
         let message = builder.build(coded(report), controlID: controlID, at: time)
         return EncodedResultMessage(controlID: controlID, payload: message.er7)
     }
 }
+

@@ -300,7 +300,7 @@ struct NewOrderOptions: ParsableArguments {
             placerOrderNumber: accession,
             fillerOrderNumber: accession,
             patient: Patient(
-                mrn: mrn ?? "UNKNOWN",
+                mrn: mrn ?? PatientIdentity.unknownIdentifier,
                 familyName: name.first ?? "",
                 givenName: name.count > 1 ? name[1] : "",
                 birthDate: birthDate ?? "",

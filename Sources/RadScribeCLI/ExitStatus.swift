@@ -30,6 +30,7 @@ enum ExitStatus {
     static func code(for error: any Error) -> Int32 {
         switch error {
         case let error as CLIError: return error.exitCode
+        case is ResultMessageRefusal: return refused
         case let error as AudioError:
             if error.isSameKind(as: .deviceNotFound("", alsaMessage: "")) || error.isSameKind(as: .deviceBusy("", alsaMessage: ""))
                 || error.isSameKind(as: .deviceFormat("", alsaMessage: ""))

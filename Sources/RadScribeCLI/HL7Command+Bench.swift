@@ -65,7 +65,7 @@ extension HL7Command {
                     logger: logger
                 )
                 try store.registerDestination(service.destination)
-                let payloadBytes = ORUResultEncoder().encode(
+                let payloadBytes = try ORUResultEncoder().encode(
                     try store.existingReport(accession: accession).snapshot, destination: "", at: Date()
                 ).payload.utf8.count
                 Console.write(

@@ -7,7 +7,7 @@ struct OrderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "order",
         abstract: "Place orders by hand (the RIS places them over HL7).",
-        subcommands: [Add.self]
+        subcommands: [Add.self, Update.self]
     )
 
     struct Add: ParsableCommand {
@@ -101,6 +101,70 @@ struct OrderCommand: ParsableCommand {
                 )
                 try database.open().addOrder(order, source: "manual")
                 Console.write("added order \(accession) (\(priority.rawValue), \(modality.uppercased()))\n")
+            }
+        }
+    }
+}
+
+extension OrderCommand {
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Complete or correct an order's patient (identifier, name, birth date, sex) before signing.",
+            discussion: "An order `radscribe dictate` made for an accession the RIS never sent has no patient name, "
+                + "and its report cannot be signed until it has one: the RIS files results under the patient. "
+                + "Options left out stay as they are. Exit 0 updated, 66 no such order, 1 the report is signed."
+        )
+
+        @Argument(help: "Accession number.")
+        var accession: String
+
+        @Option(help: "Patient's medical record number.")
+        var mrn: String?
+
+        @Option(help: "Patient's name as FAMILY^GIVEN.")
+        var patientName: String?
+
+        @Option(help: "Patient's birth date, YYYYMMDD.")
+        var birthDate: String?
+
+        @Option(help: "Patient's sex: F, M, O or U.")
+        var sex: String?
+
+        @Option(name: .customLong("as"), help: "Who makes the change (a user name; default: the OS account).")
+        var actingUser: String?
+
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            if let sex, AdministrativeSex(rawValue: sex.uppercased()) == nil {
+                throw ValidationError("--sex must be F, M, O or U")
+            }
+            if let birthDate, birthDate.count != 8 || !birthDate.allSatisfy(\.isNumber) {
+                throw ValidationError("--birth-date must be YYYYMMDD")
+            }
+            if let patientName, patientName.split(separator: "^").first.map({ $0.trimmingCharacters(in: .whitespaces) })?.isEmpty ?? true {
+                throw ValidationError("--patient-name needs a family name: FAMILY^GIVEN")
+            }
+            if mrn == nil, patientName == nil, birthDate == nil, sex == nil {
+                throw ValidationError("give at least one of --mrn, --patient-name, --birth-date, --sex")
+            }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let parts = patientName.map { $0.split(separator: "^", omittingEmptySubsequences: false).map(String.init) }
+                let update = PatientUpdate(
+                    mrn: mrn, familyName: parts?.first, givenName: parts.map { $0.count > 1 ? $0[1] : "" },
+                    birthDate: birthDate, sex: sex.flatMap { AdministrativeSex(rawValue: $0.uppercased()) }
+                )
+                let order = try database.open().updatePatient(
+                    accession: accession, update, by: actingUser ?? "os:" + NSUserName()
+                )
+                let missing = PatientIdentity.missing(in: order.patient)
+                Console.write(
+                    "updated order \(accession)"
+                        + (missing.isEmpty ? "\n" : "; still missing: \(missing.map(\.description).joined(separator: "; "))\n")
+                )
             }
         }
     }

@@ -96,3 +96,31 @@ public struct ImagingOrder: Sendable, Hashable, Codable {
         self.assignedRadiologist = assignedRadiologist
     }
 }
+
+/// What a result message needs to know of the patient, and which of it an order lacks. A strict HL7 receiver
+/// refuses an ORU without PID-3 (identifier) or PID-5 (name); `UNKNOWN` is the identifier `radscribe dictate` gives
+/// an order the RIS never sent, a placeholder no RIS can file a result under.
+public enum PatientIdentity {
+    /// The identifier written for a patient nobody named.
+    public static let unknownIdentifier = "UNKNOWN"
+
+    public enum Missing: Sendable, Hashable, CustomStringConvertible {
+        case identifier
+        case familyName
+
+        public var description: String {
+            switch self {
+            case .identifier: "the order has no patient identifier (MRN, HL7 PID-3)"
+            case .familyName: "the order has no patient name (HL7 PID-5)"
+            }
+        }
+    }
+
+    public static func missing(in patient: Patient) -> [Missing] {
+        var missing: [Missing] = []
+        let mrn = patient.mrn.trimmingCharacters(in: .whitespaces)
+        if mrn.isEmpty || mrn == unknownIdentifier { missing.append(.identifier) }
+        if patient.familyName.trimmingCharacters(in: .whitespaces).isEmpty { missing.append(.familyName) }
+        return missing
+    }
+}

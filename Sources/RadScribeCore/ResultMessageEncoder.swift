@@ -11,7 +11,9 @@ public protocol ResultMessageEncoder: Sendable {
     ///   - destination: the destination's name (e.g. `host:port`); empty for the default route.
     ///   - time: when the message is made (MSH-7).
     /// - Returns: its control ID (MSH-10, unique per message) and its text (segments ended by CR, no framing).
-    func encode(_ report: ReportSnapshot, destination: String, at time: Date) -> EncodedResultMessage
+    /// - Throws: when the report lacks what the message must carry (a patient name, an identifier): nothing that a
+    ///   receiver's validator would refuse may be queued, so the status change is refused with it.
+    func encode(_ report: ReportSnapshot, destination: String, at time: Date) throws -> EncodedResultMessage
 }
 
 /// A result message ready for the outbox.
@@ -25,4 +27,11 @@ public struct EncodedResultMessage: Sendable, Hashable {
         self.controlID = controlID
         self.payload = payload
     }
+}
+
+/// A result message that must not be made: a strict receiver would refuse it. The status change that needed it is
+/// refused with it, and nothing is queued.
+public struct ResultMessageRefusal: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

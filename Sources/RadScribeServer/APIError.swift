@@ -47,6 +47,8 @@ struct APIError: HTTPResponseError {
                 case .storageFull, .readOnly, .databaseUnusable: .serviceUnavailable
                 }
             return APIError(status, error.message)
+        case let refusal as ResultMessageRefusal:
+            return APIError(.conflict, refusal.description)
         case is DecodingError:
             return APIError(.badRequest, "the request body is not the JSON this route takes: \(error)")
         case let error as HTTPError:

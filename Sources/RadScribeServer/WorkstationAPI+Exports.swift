@@ -27,7 +27,7 @@ extension WorkstationAPI {
             }
             let report = try await Blocking.run { try database.report(accession: accession, action: .export, by: user.name) }
             // A preview with a fresh MSH-10, as `radscribe hl7 oru` prints it; what goes to the RIS is the outbox's.
-            let message = encoder.encode(report.snapshot, destination: "", at: Date())
+            let message = try encoder.encode(report.snapshot, destination: "", at: Date())
             return Response(
                 status: .ok, headers: [.contentType: "application/hl7-v2; charset=utf-8", .cacheControl: "no-store"],
                 body: .init(byteBuffer: ByteBuffer(string: message.payload))

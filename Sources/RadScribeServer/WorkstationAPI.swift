@@ -120,6 +120,13 @@ struct WorkstationAPI: Sendable {
             }
             return try JSONResponse.make(order)
         }
+        routes.add(.patch, "/api/orders/:accession", roles: [.administrator, .interface]) { request, context in
+            let user = try context.requireUser(in: [.administrator, .interface])
+            let accession = try context.parameters.require("accession")
+            let update = try await request.decode(as: PatientUpdate.self, context: context)
+            let order = try await Blocking.run { try database.updatePatient(accession: accession, update, by: user.name) }
+            return try JSONResponse.make(order)
+        }
         routes.add(.post, "/api/orders", roles: [.administrator, .interface]) { request, context in
             let user = try context.requireUser(in: [.administrator, .interface])
             let order = try await request.decode(as: NewOrderBody.self, context: context).order

@@ -197,3 +197,16 @@ extension String {
     /// Holds at least one letter or digit: "." alone (a dictated "period") is not content.
     var hasContent: Bool { contains { $0.isLetter || $0.isNumber } }
 }
+
+/// The RIS files a result under the patient's identifier and name: an order without them (one `dictate` created
+/// for an accession the RIS never sent) would give an ORU a strict receiver refuses, stopping its queue.
+struct PatientIdentityCheck {
+    func check(_ input: ReportCheckInput) -> [CheckResult] {
+        PatientIdentity.missing(in: input.order.patient).map { missing in
+            CheckResult(
+                kind: .patientIdentity, severity: .blocking,
+                message: "\(missing.description), which the RIS needs to file the result: add it to the order"
+            )
+        }
+    }
+}

@@ -30,6 +30,7 @@ public enum CheckKind: String, Sendable, Hashable, Codable, CaseIterable {
     case contradiction
     case sexSpecificAnatomy = "sex-specific-anatomy"
     case criticalFinding = "critical-finding"
+    case patientIdentity = "patient-identity"
 }
 
 /// One problem (or critical finding) found in a report.
@@ -83,6 +84,7 @@ public struct ReportChecker: Sendable {
     /// All results, most severe first.
     public func check(_ input: ReportCheckInput) -> [CheckResult] {
         var results: [CheckResult] = []
+        results += PatientIdentityCheck().check(input)
         results += RequiredFieldCheck().check(input)
         results += ImpressionCheck().check(input)
         results += LateralityCheck().check(input)

@@ -151,6 +151,51 @@ extension ReportDatabase {
         }
     }
 
+    /// Completes or corrects the patient of an order whose report is not signed yet (an order `dictate` made for an
+    /// accession the RIS never sent has no name). Only the values given change; the audit names the fields changed,
+    /// never their values.
+    /// - Parameters:
+    ///   - user: a registered user (an administrator or the interface on the API; the local command line may act
+    ///     for its OS account).
+    /// - Returns: the order as it now stands.
+    /// - Throws: ``ReportStoreError`` when the order is unknown, its report signed or cancelled, or a value malformed.
+    @discardableResult
+    public func updatePatient(accession: String, _ update: PatientUpdate, by user: String) throws -> ImagingOrder {
+        if let birthDate = update.birthDate, !birthDate.isEmpty,
+            birthDate.count != 8 || !birthDate.allSatisfy(\.isNumber)
+        {
+            throw ReportStoreError.invalidArgument("a birth date is YYYYMMDD")
+        }
+        for value in [update.mrn, update.familyName] {
+            if let value, value.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw ReportStoreError.invalidArgument("a patient identifier or family name cannot be made empty")
+            }
+        }
+        return try write { db in
+            let acting = (try? ActingUser.registered(db, user)) ?? ActingUser(name: user, role: nil)
+            var record = try Self.changeableOrder(db, accession: accession)
+            var changed: [String] = []
+            func set(_ value: String?, _ field: WritableKeyPath<OrderRecord, String>, _ name: String) {
+                guard let value, record[keyPath: field] != value else { return }
+                record[keyPath: field] = value
+                changed.append(name)
+            }
+            set(update.mrn, \.mrn, "mrn")
+            set(update.familyName, \.familyName, "family name")
+            set(update.givenName, \.givenName, "given name")
+            set(update.birthDate, \.birthDate, "birth date")
+            set(update.sex?.rawValue, \.sex, "sex")
+            if !changed.isEmpty {
+                try record.update(db)
+                try Self.audit(
+                    db, user: acting, action: "order-update", reportID: nil, accession: accession,
+                    detail: changed.joined(separator: ", "), at: Date()
+                )
+            }
+            return record.order
+        }
+    }
+
     /// The order, when its report may still change (not finalized, not cancelled).
     private static func changeableOrder(_ db: Database, accession: String) throws -> OrderRecord {
         guard let record = try OrderRecord.filter(Column("accession") == accession).fetchOne(db) else {
@@ -189,5 +234,26 @@ extension ReportDatabase {
             t.column("changes", .integer).notNull()
             t.uniqueKey(["sender", "control_id"])
         }
+    }
+}
+
+/// New values for an order's patient; nil leaves a value as it is.
+public struct PatientUpdate: Sendable, Hashable, Decodable {
+    public var mrn: String?
+    public var familyName: String?
+    public var givenName: String?
+    /// YYYYMMDD.
+    public var birthDate: String?
+    public var sex: AdministrativeSex?
+
+    public init(
+        mrn: String? = nil, familyName: String? = nil, givenName: String? = nil, birthDate: String? = nil,
+        sex: AdministrativeSex? = nil
+    ) {
+        self.mrn = mrn
+        self.familyName = familyName
+        self.givenName = givenName
+        self.birthDate = birthDate
+        self.sex = sex
     }
 }

@@ -122,7 +122,7 @@ extension ReportDatabase {
             if destination.isEmpty, !destinations.isEmpty { targets = destinations }
             let now = Date()
             for (index, target) in targets.enumerated() {
-                let message = encoder.encode(snapshot, destination: target, at: now)
+                let message = try encoder.encode(snapshot, destination: target, at: now)
                 if index == 0 {
                     try db.execute(
                         sql: "UPDATE hl7_outbox SET destination = ?, control_id = ?, payload = ? WHERE id = ?",

@@ -13,7 +13,10 @@ struct BadInputTests {
         let script = cli.directory.appendingPathComponent("script.txt")
         try "findings colon no pneumothorax period\nimpression colon normal chest period\n"
             .write(to: script, atomically: true, encoding: .utf8)
-        let made = try cli.run(["dictate", "--accession", "GOOD1", "--template", Self.template, "--script", script.path])
+        let made = try cli.run([
+            "dictate", "--accession", "GOOD1", "--template", Self.template, "--script", script.path,
+            "--mrn", "MRN-G1", "--patient-name", "DOE^JOHN",
+        ])
         #expect(made.exitCode == 0, "\(made.stderr)")
         let user = try cli.run(["user", "add", "drsmith", "--role", "radiologist"])
         #expect(user.exitCode == 0, "\(user.stderr)")

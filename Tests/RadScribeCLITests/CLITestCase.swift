@@ -53,6 +53,19 @@ struct CLIHarness {
         return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
     }
 
+    /// Every result frozen in the outbox must pass hl7apy strict validation: a strict RIS would refuse it and stop
+    /// the queue behind it.
+    func expectFrozenResultsValid(sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let dump = try ProcessRunner.run(
+            tool: "sqlite3", ["-json", database.path, "SELECT payload FROM hl7_outbox WHERE payload IS NOT NULL"]
+        )
+        let rows = (try? JSONSerialization.jsonObject(with: Data(dump.stdout.utf8))) as? [[String: Any]] ?? []
+        let payloads = rows.compactMap { $0["payload"] as? String }
+        guard !payloads.isEmpty else { return }
+        let verdict = try StrictHL7.validate(payloads)
+        #expect(verdict.passed, "hl7apy strict refuses a frozen ORU: \(verdict.output)", sourceLocation: sourceLocation)
+    }
+
     func sectionText(_ report: [String: Any], _ key: String) -> String {
         let sections = report["sections"] as? [[String: Any]] ?? []
         return (sections.first { $0["key"] as? String == key }?["text"] as? String) ?? ""

@@ -61,5 +61,39 @@ struct SignAndORUTests {
             python, [ProjectPaths.root.appendingPathComponent("scripts/hl7_validate.py").path, messageFile.path]
         )
         #expect(validation.exitCode == 0, "hl7apy strict: \(validation.stdout)\(validation.stderr)")
+        try cli.expectFrozenResultsValid()
+    }
+
+    @Test("a report whose order has no patient name cannot be signed, not even forced, until `order update` adds it")
+    func demographicsBeforeSigning() throws {
+        let cli = try CLIHarness("oru-demographics")
+        let wav = try cli.synthesize("chest-left-effusion")
+        let dictated = try cli.run([
+            "dictate", "--accession", "NONAME1", "--template", "chest-radiograph-2-views", "--audio", wav.path,
+        ])
+        #expect(dictated.exitCode == 0, "\(dictated.stderr)")
+        #expect(try cli.run(["user", "add", "drsmith", "--role", "radiologist"]).exitCode == 0)
+
+        let check = try cli.run(["report", "check", "NONAME1"])
+        #expect(check.exitCode == 1)
+        #expect(check.stdout.contains("patient name (HL7 PID-5)"), "\(check.stdout)")
+        #expect(check.stdout.contains("patient identifier"), "\(check.stdout)")
+        let refused = try cli.run(["report", "sign", "NONAME1", "--as", "drsmith"])
+        #expect(refused.exitCode != 0)
+        let forced = try cli.run(["report", "sign", "NONAME1", "--as", "drsmith", "--force"])
+        #expect(forced.exitCode != 0, "a forced signature must not queue an ORU a strict RIS refuses")
+        #expect(forced.stderr.contains("PID-5") || forced.stderr.contains("PID-3"), "\(forced.stderr)")
+        #expect(try cli.run(["hl7", "queue"]).stdout.contains("NONAME1") == false)
+
+        let partial = try cli.run(["order", "update", "NONAME1", "--patient-name", "DOE^JANE"])
+        #expect(partial.exitCode == 0, "\(partial.stderr)")
+        #expect(partial.stdout.contains("still missing"), "\(partial.stdout)")
+        let update = try cli.run(["order", "update", "NONAME1", "--mrn", "MRN77", "--birth-date", "19600101", "--sex", "F"])
+        #expect(update.exitCode == 0, "\(update.stderr)")
+        let signed = try cli.run(["report", "sign", "NONAME1", "--as", "drsmith"])
+        #expect(signed.exitCode == 0, "\(signed.stderr)")
+        try cli.expectFrozenResultsValid()
+        #expect(try cli.run(["order", "update", "NONAME1", "--mrn", "MRN78"]).exitCode == 1, "a signed report's order stays")
+        #expect(try cli.run(["order", "update", "NOSUCH", "--mrn", "MRN78"]).exitCode == 66)
     }
 }

@@ -44,7 +44,10 @@ struct VoiceCommandCLITests {
         #expect(check.stdout.contains("CRITICAL [critical-finding]") && check.stdout.contains("pneumothorax"), "\(check.stdout)")
 
         let fixed = try script(cli, ["impression colon right pneumothorax period"])
-        _ = try cli.run(["dictate", "--accession", "CK2", "--template", Self.template, "--script", fixed])
+        _ = try cli.run([
+            "dictate", "--accession", "CK2", "--template", Self.template, "--script", fixed, "--mrn", "MRN-C2",
+            "--patient-name", "DOE^JOHN",
+        ])
         let clean = try cli.run(["report", "check", "CK2"])
         #expect(clean.exitCode == 0, "\(clean.stdout)\(clean.stderr)")
     }

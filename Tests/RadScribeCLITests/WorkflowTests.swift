@@ -44,7 +44,7 @@ struct WorkflowTests {
             .write(to: script, atomically: true, encoding: .utf8)
         _ = try expectSuccess(cli, [
             "dictate", "--accession", "D1", "--template", "chest-radiograph-2-views", "--script", script.path,
-            "--author", "drres",
+            "--author", "drres", "--mrn", "MRN-D1", "--patient-name", "ROE^ANN",
         ])
         _ = try expectSuccess(cli, ["report", "send-for-correction", "D1", "--as", "drres"])
         _ = try expectSuccess(cli, [

@@ -77,6 +77,35 @@ struct HardeningTests {
         }
     }
 
+    @Test("PATCH /api/orders completes a patient; until then the report cannot be signed, not even forced")
+    func patientUpdateBeforeSigning() async throws {
+        let fixture = try WorkstationFixture.make(label: "ws-patient")
+        try fixture.dictatedDraft(script: "findings\nno pneumothorax period\ngo to impression\nnormal chest period")
+        // The fixture's order is complete; make the identifier the placeholder `dictate` uses.
+        let sql = try ProcessRunner.run(tool: "sqlite3", [
+            fixture.directory.appendingPathComponent("db.sqlite").path,
+            "UPDATE orders SET mrn = 'UNKNOWN' WHERE accession = '\(WorkstationFixture.accession)'",
+        ])
+        #expect(sql.exitCode == 0, "\(sql.stderr)")
+        let path = "/api/reports/\(WorkstationFixture.accession)/sign"
+        try await fixture.server().makeApplication().test(.router) { client in
+            let refused = try await client.call(.post, path, as: .radiologist, tokens: fixture.tokens, json: #"{"force":true}"#)
+            #expect(refused.status == .conflict, "\(String(buffer: refused.body))")
+            #expect((refused.body.json["error"] as? String)?.contains("PID-3") == true, "\(String(buffer: refused.body))")
+            let updated = try await client.call(
+                .patch, "/api/orders/\(WorkstationFixture.accession)", as: .administrator, tokens: fixture.tokens,
+                json: #"{"mrn":"MRN-55"}"#
+            )
+            #expect(updated.status == .ok, "\(String(buffer: updated.body))")
+            let signed = try await client.call(.post, path, as: .radiologist, tokens: fixture.tokens, json: "{}")
+            #expect(signed.status == .ok, "\(String(buffer: signed.body))")
+        }
+        let payloads = try fixture.database.resultMessages(accession: WorkstationFixture.accession).compactMap(\.payload)
+        #expect(!payloads.isEmpty)
+        let verdict = try StrictHL7.validate(payloads)
+        #expect(verdict.passed, "\(verdict.output)")
+    }
+
     @Test("the debug request log holds neither tokens nor search text")
     func requestLogIsRedacted() async throws {
         let lines = LogCapture()

@@ -46,6 +46,21 @@ struct ReportCheckTests {
 
     // MARK: required fields
 
+    @Test("an order without a patient identifier (or the UNKNOWN placeholder) or family name blocks signing")
+    func patientIdentity() {
+        #expect(kinds(run(findings: "Clear lungs."), .patientIdentity).isEmpty)
+        for (mrn, family, expected) in [("", "Doe", "PID-3"), ("UNKNOWN", "Doe", "PID-3"), ("1", " ", "PID-5")] {
+            var input = ReportCheckInput(
+                order: order(), template: nil, sections: sections(findings: "Clear lungs.", impression: "Normal.")
+            )
+            input.order.patient.mrn = mrn
+            input.order.patient.familyName = family
+            let results = kinds(ReportChecker().check(input), .patientIdentity)
+            #expect(results.count == 1 && results[0].severity == .blocking, "\(mrn)/\(family): \(results)")
+            #expect(results.first?.message.contains(expected) == true)
+        }
+    }
+
     @Test("an empty PROHIBIT field blocks signing; an empty ALERT field warns")
     func requiredFields() {
         let results = run(findings: "Pleura: No effusion.", impression: "", template: Self.chest)

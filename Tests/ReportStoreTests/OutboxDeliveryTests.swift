@@ -6,7 +6,7 @@ import TestSupport
 
 /// A stand-in for the ORU builder: the store only needs control IDs and text.
 private struct FakeEncoder: ResultMessageEncoder {
-    func encode(_ report: ReportSnapshot, destination: String, at time: Date) -> EncodedResultMessage {
+    func encode(_ report: ReportSnapshot, destination: String, at time: Date) throws -> EncodedResultMessage {
         let id = "C" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(19)
         let text = report.sections.map(\.text).joined(separator: "|")
         return EncodedResultMessage(
