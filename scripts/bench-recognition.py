@@ -18,6 +18,7 @@ Examples:
   scripts/bench-recognition.py                       # all voices, RadScribe + baseline
   scripts/bench-recognition.py --baseline-only       # no radscribe binary needed
   scripts/bench-recognition.py --voices flite-slt,festival-slt-hts --limit 5
+  scripts/bench-recognition.py --family festival-diphone   # one voice family (FAMILIES below)
   scripts/bench-recognition.py --dataset ~/recordings   # NAME.wav + NAME.txt pairs
   scripts/bench-recognition.py --self-test
 """
@@ -57,8 +58,40 @@ VOICES: dict[str, tuple[str, list[str], bool]] = {
     "flite-awb": ("flite awb (male, Scottish, clustergen)", ["flite", "-voice", "awb", "-f", "{txt}", "-o", "{out}"], False),
     "flite-kal": ("flite kal16 (male, diphone)", ["flite", "-voice", "kal16", "-f", "{txt}", "-o", "{out}"], False),
     "festival-slt-hts": ("festival cmu_us_slt_arctic_hts", ["text2wave", "-eval", "(voice_cmu_us_slt_arctic_hts)", "{txt}", "-o", "{out}"], False),
+    "festival-kal": ("festival kal_diphone (male, diphone LPC; the kal speaker of flite-kal)", ["text2wave", "-eval", "(voice_kal_diphone)", "{txt}", "-o", "{out}"], False),
+    "festival-ked": ("festival ked_diphone (male, diphone LPC)", ["text2wave", "-eval", "(voice_ked_diphone)", "{txt}", "-o", "{out}"], False),
     "espeak-en-us": ("espeak-ng en-us (known to be nearly unrecognizable)", ["espeak-ng", "-v", "en-us", "-f", "{txt}", "-w", "{out}"], True),
 }
+
+# Voice families: one synthesis engine each, for leave-one-family-out tuning (choose decoder settings and LM weights
+# with `--exclude-family F` on Benchmarks/dev, report F's figures on the test set as "unseen voice"). Speakers are
+# shared across families (slt: flite and festival-hts; kal: flite and festival-diphone), so an excluded family is an
+# unseen engine, and festival-ked is the only speaker no other family has.
+FAMILIES: dict[str, list[str]] = {
+    "flite": ["flite-slt", "flite-rms", "flite-awb", "flite-kal"],
+    "festival-hts": ["festival-slt-hts"],
+    "festival-diphone": ["festival-kal", "festival-ked"],  # Debian festvox-kallpc16k, festvox-kdlpc16k
+    "espeak": ["espeak-en-us"],
+}
+
+
+def family_of(voice: str) -> str | None:
+    return next((f for f, members in FAMILIES.items() if voice in members), None)
+
+
+def filter_families(voices: list[str], family: str | None = None, exclude_family: str | None = None) -> list[str]:
+    """Keep the voices of the comma-separated `family` list (if given) and drop those of `exclude_family`.
+
+    Voices of no family (e.g. a --dataset folder) are dropped by `family` and kept by `exclude_family`.
+    """
+    def names(text: str | None) -> set[str]:
+        chosen = {f.strip() for f in (text or "").split(",") if f.strip()}
+        unknown = chosen - FAMILIES.keys()
+        if unknown:
+            raise BenchError(f"unknown voice family(ies): {', '.join(sorted(unknown))}; known: {', '.join(FAMILIES)}")
+        return chosen
+    keep, drop = names(family), names(exclude_family)
+    return [v for v in voices if (not keep or family_of(v) in keep) and family_of(v) not in drop]
 
 # --------------------------------------------------------------------------------------------
 # Word classes and normalization
@@ -638,7 +671,8 @@ def latency_lines(rows: list[dict], have_radscribe: bool) -> list[str]:
 def require_tools(tools: list[str]) -> None:
     missing = [t for t in tools if shutil.which(t) is None]
     if missing:
-        hints = {"flite": "apt-get install flite", "text2wave": "apt-get install festival festvox-us-slt-hts",
+        hints = {"flite": "apt-get install flite",
+                 "text2wave": "apt-get install festival festvox-us-slt-hts festvox-kallpc16k festvox-kdlpc16k",
                  "espeak-ng": "apt-get install espeak-ng", "sox": "apt-get install sox",
                  "pocketsphinx_continuous": "apt-get install pocketsphinx pocketsphinx-en-us"}
         raise BenchError("missing tool(s): " + ", ".join(f"{t} ({hints.get(t, 'install it')})" for t in missing))
@@ -652,6 +686,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dictations", type=Path, default=DEFAULT_DICTATIONS, help="folder of reference *.txt (default: %(default)s)")
     ap.add_argument("--dataset", type=Path, help="folder of NAME.wav + NAME.txt pairs (real voices) instead of synthesis")
     ap.add_argument("--voices", default=",".join(VOICES), help="comma-separated voices to synthesize (default: all)")
+    ap.add_argument("--family", help="only voices of these families (comma-separated: " + ", ".join(FAMILIES) + ")")
+    ap.add_argument("--exclude-family", help="leave out the voices of these families (leave-one-family-out)")
     ap.add_argument("--limit", type=int, help="only the first N dictations (quick runs)")
     ap.add_argument("--radscribe", help="radscribe binary (default: $RADSCRIBE_BIN, .build/release/radscribe, .build/debug/radscribe)")
     ap.add_argument("--baseline-only", action="store_true", help="skip RadScribe, run stock PocketSphinx only")
@@ -679,6 +715,9 @@ def main(argv: list[str] | None = None) -> int:
         unknown = [v for v in voices if v not in VOICES]
         if unknown and not a.dataset:
             raise BenchError(f"unknown voice(s): {', '.join(unknown)}; known: {', '.join(VOICES)}")
+        voices = filter_families(voices, a.family, a.exclude_family)
+        if not voices and not a.dataset:
+            raise BenchError("no voice left after --family/--exclude-family")
         tools = ["sox"]
         if not a.dataset:
             for v in voices:

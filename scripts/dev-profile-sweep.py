@@ -270,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=["a", "b", "o", "e"], default="a", help="which half adapts (default: a)")
     parser.add_argument("--variants", default="none,map2", help="comma-separated (default: none,map2)")
     parser.add_argument("--voices", default=VOICES, help=f"comma-separated (default: {VOICES})")
+    parser.add_argument("--family", help="only the --voices of these families (bench-recognition.py's FAMILIES)")
+    parser.add_argument("--exclude-family", help="leave out the --voices of these families (leave-one-family-out)")
     parser.add_argument("--bench-out", type=Path, required=True, help="bench-profile.py's --out folder")
     parser.add_argument("--dev-audio", type=Path, required=True, help="dev dictation WAVs, one folder per voice")
     parser.add_argument("--lm", type=Path, default=REPO / "Lexicon" / "radiology.lm.bin")
@@ -285,8 +287,11 @@ def main(argv: list[str] | None = None) -> int:
                 raise SweepError(f"{TOOLS / tool} not found (apt-get install sphinxtrain)")
         args.work.mkdir(parents=True, exist_ok=True)
         sweep = Sweep(args)
+        voices = bench.filter_families(args.voices.split(","), args.family, args.exclude_family)
+        if not voices:
+            raise SweepError("no voice left after --family/--exclude-family")
         for variant in args.variants.split(","):
-            print(sweep.evaluate(args.split, variant, args.voices.split(","), args.jobs), flush=True)
+            print(sweep.evaluate(args.split, variant, voices, args.jobs), flush=True)
     except (SweepError, bench.BenchError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -9,9 +9,9 @@ usage: scripts/install-deps.sh [--python] [--help]
 
 Installs the Debian packages RadScribe builds and runs with (PocketSphinx and its en-us model,
 ALSA, SQLite, libxml2, espeak-ng) and the tools its tests and model builds use (flite, festival
-with the HTS voice, sox, irstlm, sphinxtrain, alsa-utils, sqlite3, chromium and chromium-driver for the
-browser test). Only missing packages are installed. --python also creates .venv with hl7apy, python-hl7,
-fhir.resources and selenium.
+with the HTS voice and the kal and ked diphone voices, sox, irstlm, sphinxtrain, alsa-utils, sqlite3,
+chromium and chromium-driver for the browser test). Only missing packages are installed. --python also
+creates .venv with hl7apy, python-hl7, fhir.resources and selenium.
 USAGE
 }
 
@@ -31,7 +31,7 @@ packages=(
     # runtime and model tools
     pocketsphinx sphinxbase-utils sphinxtrain irstlm espeak-ng alsa-utils sqlite3
     # test audio: synthesized dictations
-    flite festival festvox-us-slt-hts sox
+    flite festival festvox-us-slt-hts festvox-kallpc16k festvox-kdlpc16k sox
     # browser end-to-end test of the web workstation (Tests/Browser, Selenium)
     chromium chromium-driver
     # MLLP over TLS tests: self-signed certificates

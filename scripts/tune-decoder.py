@@ -10,6 +10,9 @@ which also measures latency. Use it on Benchmarks/dev only, never on the test di
 
 Example (audio synthesized by a dev run of bench-recognition.py --out /tmp/bench-dev):
   scripts/tune-decoder.py --audio /tmp/bench-dev/audio '{}' '{"-lw": "6.5"}' '{"-beam": "1e-60"}'
+
+Leave-one-family-out: `--exclude-family festival-diphone` tunes without that voice family (bench-recognition.py's
+FAMILIES; voice folders of no family are kept), so its test-set figures measure an unseen voice.
 """
 from __future__ import annotations
 
@@ -66,11 +69,18 @@ def main() -> int:
     ap.add_argument("--audio", type=Path, required=True, help="folder of voice folders of NAME.wav")
     ap.add_argument("--dictations", type=Path, default=REPO / "Benchmarks" / "dev", help="reference NAME.txt (default: %(default)s)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--family", help="only voice folders of these families (comma-separated: " + ", ".join(bench.FAMILIES) + ")")
+    ap.add_argument("--exclude-family", help="leave out the voice folders of these families (leave-one-family-out)")
     a = ap.parse_args()
-    jobs = [(v.name, wav) for v in sorted(p for p in a.audio.iterdir() if p.is_dir())
-            for wav in sorted(v.glob("*.wav")) if (a.dictations / (wav.stem + ".txt")).exists()]
+    folders = sorted(p.name for p in a.audio.iterdir() if p.is_dir())
+    try:
+        folders = bench.filter_families(folders, a.family, a.exclude_family)
+    except bench.BenchError as e:
+        ap.error(str(e))
+    jobs = [(name, wav) for name in folders
+            for wav in sorted((a.audio / name).glob("*.wav")) if (a.dictations / (wav.stem + ".txt")).exists()]
     if not jobs:
-        print(f"no WAV under {a.audio} has a reference in {a.dictations}", file=sys.stderr)
+        print(f"no WAV under {a.audio} (of the chosen families) has a reference in {a.dictations}", file=sys.stderr)
         return 66
     for text in a.configs:
         options = json.loads(text)
