@@ -33,6 +33,7 @@ RadLex and the RadLex Playbook are (c) RSNA; cite "RadLex, RSNA". Python 3 stand
 from __future__ import annotations
 
 import argparse
+import html
 import csv
 import re
 import sys
@@ -258,11 +259,54 @@ def shares(codes: list[Code], served: dict[str, list[str]], region: dict[str, st
     return "\n".join(out)
 
 
+RPID_TERM = re.compile(r'\n  <term>\n    <code meaning="[^"]*" value="RPID\d+" scheme="RadLex"/>\n  </term>')
+
+
+def write_templates(check: bool) -> int:
+    """States in each template's MRRT template attributes the Playbook codes it serves (the `served` rows of
+    Templates/playbook-procedures.tsv), as template-level RadLex terms: the Playbook is part of RadLex (same OID).
+    Reads only the committed TSV, so it needs no ../shared. Rewrites only those terms; --check compares."""
+    rows = [line.split("\t") for line in OUT.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#") and not line.startswith("rpid\t")]
+    by_template: dict[str, list[tuple[str, str]]] = {}
+    for row in rows:
+        if row[4] == "served":
+            by_template.setdefault(row[3], []).append((row[0], row[2]))
+    stale = []
+    for slug in sorted(template_slugs()):
+        path = TEMPLATES_DIR / f"{slug}.html"
+        text = path.read_text(encoding="utf-8")
+        bare = RPID_TERM.sub("", text)
+        codes = sorted(by_template.get(slug, []), key=lambda c: int(c[0][4:]))
+        terms = "".join(
+            f'\n  <term>\n    <code meaning="{html.escape(name, quote=True)}" value="{rpid}" scheme="RadLex"/>\n  </term>'
+            for rpid, name in codes)
+        anchor = "\n  <coded_content>"
+        if anchor not in bare:
+            log(f"ERROR: {path.name}: no <coded_content> after the template-level terms")
+            return EX_CHECK
+        new = bare.replace(anchor, terms + anchor, 1)
+        if new != text:
+            stale.append(slug)
+            if not check:
+                path.write_text(new, encoding="utf-8")
+    if check and stale:
+        log(f"templates out of date: {', '.join(stale)}; run python3 scripts/map-playbook.py --write-templates")
+        return EX_CHECK
+    log(("checked" if check else "wrote") + f" the Playbook codes of {len(template_slugs())} templates")
+    return EX_OK
+
+
 def main() -> int:
+    if "--write-templates" in sys.argv[1:]:
+        return write_templates(check="--check" in sys.argv[1:])
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--radlex", metavar="DIR", type=Path, default=DEFAULT_RADLEX)
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--list", action="store_true")
+    ap.add_argument("--write-templates", action="store_true",
+                    help="write the served RPIDs into each template's MRRT attributes (from the committed TSV; "
+                         "with --check, only compare)")
     try:
         args = ap.parse_args()
     except SystemExit as e:

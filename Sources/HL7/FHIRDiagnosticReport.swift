@@ -59,7 +59,7 @@ public enum FHIRDiagnosticReport {
         let findingCodes = report.findings.filter { $0.presence == .present }.map { finding -> [String: Any] in
             var codings: [[String: Any]] = []
             if let rid = finding.radlexID, !rid.isEmpty {
-                codings.append(["system": "http://www.radlex.org", "code": rid, "display": finding.term])
+                codings.append(["system": "http://radlex.org", "code": rid, "display": finding.term])
             }
             codings.append(["system": "urn:radscribe:concept", "code": finding.conceptID, "display": finding.term])
             return ["coding": codings, "text": finding.term]

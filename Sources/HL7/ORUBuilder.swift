@@ -158,7 +158,7 @@ public struct ORUBuilder: Sendable {
         obr[1] = "1"
         obr[2] = escape(order.placerOrderNumber)
         obr[3] = escape(order.fillerOrderNumber)
-        obr[4] = components(order.procedureCode, order.procedureName, order.procedureCodingSystem)
+        obr[4] = components(order.procedureCode, order.procedureName, Self.fixedFieldCodingSystem(order.procedureCodingSystem))
         obr[7] = observed
         obr[22] = changed
         obr[24] = "RAD"
@@ -386,5 +386,15 @@ private struct Fields {
     subscript(number: Int) -> String {
         get { values[number - 1] }
         set { values[number - 1] = newValue }
+    }
+}
+
+extension ORUBuilder {
+    /// The coding system to write in a CE field whose table strict receivers check (OBR-4.3, table 0396). HL7 2.5.1's
+    /// table 0396 has no RadLex entry (nor do the tables of 2.6 to 2.8.2 that hl7apy ships), so a RadLex Playbook
+    /// procedure code goes as `RPID…^name^L`: the code stays RadLex's, recognizable by its `RPID` prefix, and a strict
+    /// 2.5.1 receiver accepts the message. Coded findings in OBX-5 keep `RADLEX` beside the local code.
+    static func fixedFieldCodingSystem(_ system: String) -> String {
+        system.uppercased() == "RADLEX" ? "L" : system
     }
 }

@@ -306,9 +306,9 @@ struct NewOrderOptions: ParsableArguments {
                 birthDate: birthDate ?? "",
                 sex: sex.flatMap { AdministrativeSex(rawValue: $0.uppercased()) } ?? .unknown
             ),
-            procedureCode: template.procedureCode,
-            procedureName: template.title,
-            procedureCodingSystem: "L",
+            procedureCode: template.soleProcedure?.value ?? template.procedureCode,
+            procedureName: template.soleProcedure?.meaning ?? template.title,
+            procedureCodingSystem: template.soleProcedure == nil ? "L" : "RADLEX",
             modality: template.modality,
             orderingPhysician: "",
             reasonForExam: ""
@@ -317,6 +317,12 @@ struct NewOrderOptions: ParsableArguments {
 }
 
 extension ReportTemplate {
+    /// The RadLex Playbook procedure of a template written for exactly one (a chest radiograph, two views): the code
+    /// an order made for it carries. A template serving several (CT chest with or without contrast) names none.
+    var soleProcedure: TemplateCode? {
+        playbookProcedures.count == 1 ? playbookProcedures[0] : nil
+    }
+
     /// A local procedure code derived from the template id, until the RIS sends its own.
     var procedureCode: String {
         let tail = identifier.split(separator: ":").last.map(String.init) ?? identifier

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RadScribeCore
 import ReportStore
+import ReportTemplates
 
 struct OrderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,11 +31,11 @@ struct OrderCommand: ParsableCommand {
         @Option(help: "Patient's sex: F, M, O or U.")
         var sex: String = "U"
 
-        @Option(help: "Procedure code.")
+        @Option(help: "Procedure code: the RIS's own, or a RadLex Playbook code such as RPID16 (coded RADLEX in HL7).")
         var procedureCode: String
 
-        @Option(help: "Procedure name.")
-        var procedureName: String
+        @Option(help: "Procedure name (default for a Playbook code a bundled template serves: the Playbook's name).")
+        var procedureName: String?
 
         @Option(help: "Modality, e.g. CR, CT, MR, US.")
         var modality: String
@@ -69,6 +70,9 @@ struct OrderCommand: ParsableCommand {
             if accession.trimmingCharacters(in: .whitespaces).isEmpty {
                 throw ValidationError("--accession must not be empty")
             }
+            if procedureName == nil, !TemplateCode.isPlaybookCode(procedureCode.uppercased()) {
+                throw ValidationError("--procedure-name is needed unless --procedure-code is a RadLex Playbook code (RPID…)")
+            }
         }
 
         static func parseTime(_ text: String) -> Date? {
@@ -81,6 +85,16 @@ struct OrderCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let parts = patientName.split(separator: "^", omittingEmptySubsequences: false).map(String.init)
+                let isPlaybook = TemplateCode.isPlaybookCode(procedureCode.uppercased())
+                let playbookName = isPlaybook
+                    ? try PlaybookProcedures.bundled(templatesDirectory: try ResourceLocator.discover().templatesDirectory)
+                        .entry(rpid: procedureCode)?.name : nil
+                guard let name = procedureName ?? playbookName else {
+                    throw CLIError(
+                        description: "\(procedureCode) is not a Playbook code a bundled template serves; give --procedure-name",
+                        exitCode: ExitStatus.badInput
+                    )
+                }
                 let order = ImagingOrder(
                     accession: accession,
                     placerOrderNumber: accession,
@@ -89,9 +103,10 @@ struct OrderCommand: ParsableCommand {
                         mrn: mrn, familyName: parts.first ?? "", givenName: parts.count > 1 ? parts[1] : "",
                         birthDate: birthDate, sex: AdministrativeSex(rawValue: sex.uppercased()) ?? .unknown
                     ),
-                    procedureCode: procedureCode,
-                    procedureName: procedureName,
-                    procedureCodingSystem: "L",
+                    procedureCode: isPlaybook ? procedureCode.uppercased() : procedureCode,
+                    procedureName: name,
+                    // The Playbook is part of RadLex (one OID, 2.16.840.1.113883.6.256): OBR-4.3 RADLEX.
+                    procedureCodingSystem: isPlaybook ? "RADLEX" : "L",
                     modality: modality.uppercased(),
                     orderingPhysician: orderingPhysician,
                     reasonForExam: reason,

@@ -8,7 +8,7 @@ struct TemplateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "template",
         abstract: "Report templates (IHE MRRT): list, show, import, export.",
-        subcommands: [List.self, Show.self, Import.self, Export.self]
+        subcommands: [List.self, Show.self, Import.self, Export.self, For.self, Map.self]
     )
 
     struct List: ParsableCommand {
@@ -294,5 +294,95 @@ struct TemplateDescription {
 
     private static func number(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+}
+
+extension TemplateCommand {
+    struct For: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "for",
+            abstract: "Print the template an order's report uses, and why.",
+            discussion: "By the order's RadLex Playbook code first (a template that states it serves the code), then "
+                + "by the code's modality and body region, then by the site's own table (`radscribe template map`). "
+                + "Exit 0 with `SLUG<TAB>why`; 66 when the order is unknown or nothing maps it."
+        )
+
+        @Argument(help: "Accession number.")
+        var accession: String
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let store = try database.open()
+                guard let order = try store.order(accession: accession) else {
+                    throw CLIError(description: "no order with accession \(accession)", exitCode: ExitStatus.notFound)
+                }
+                guard let choice = try TemplateSelection.choice(for: order, store: store) else {
+                    throw CLIError(
+                        description: "no template for \(accession) (procedure \(order.procedureCode) "
+                            + "\"\(order.procedureName)\"): it has no Playbook code a template serves; map it with "
+                            + "`radscribe template map \(order.procedureCode) SLUG`",
+                        exitCode: ExitStatus.notFound
+                    )
+                }
+                Console.write("\(choice.slug)\t\(choice.reason)\n")
+            }
+        }
+    }
+
+    struct Map: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The site's own procedure code → template table (for RIS codes that name no Playbook procedure).",
+            discussion: "`template map CODE SLUG` maps a code, `template map CODE --remove` removes it, "
+                + "`template map` lists the table."
+        )
+
+        @Argument(help: "The RIS's procedure code (OBR-4.1).")
+        var code: String?
+
+        @Argument(help: "Template id, as `radscribe template list` prints it.")
+        var slug: String?
+
+        @Flag(help: "Remove the mapping of CODE.")
+        var remove = false
+
+        @Option(name: .customLong("as"), help: "Who makes the change (a user name; default: the OS account).")
+        var actingUser: String?
+
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            if remove, code == nil || slug != nil { throw ValidationError("--remove takes a CODE and no SLUG") }
+            if !remove, code != nil, slug == nil { throw ValidationError("give CODE and SLUG, or CODE --remove") }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let store = try database.open()
+                if let code {
+                    try store.mapProcedure(code, toTemplate: remove ? nil : slug, by: actingUser ?? "os:" + NSUserName())
+                    Console.write(remove ? "removed \(code)\n" : "mapped \(code) to \(slug ?? "")\n")
+                } else {
+                    for (code, slug) in try store.procedureTemplates().sorted(by: { $0.key < $1.key }) {
+                        Console.write("\(code)\t\(slug)\n")
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The template of an order, from the stored templates, the bundled Playbook table and the site's table.
+enum TemplateSelection {
+    static func choice(for order: ImagingOrder, store: ReportDatabase) throws -> TemplateChoice? {
+        var templates: [String: ReportTemplate] = [:]
+        for stored in try store.templates() {
+            templates[stored.slug] = try BundledTemplates.parse(stored)
+        }
+        let playbook = try PlaybookProcedures.bundled(templatesDirectory: try ResourceLocator.discover().templatesDirectory)
+        return TemplateChoice.choose(
+            for: order, templates: templates, playbook: playbook, siteTable: try store.procedureTemplates()
+        )
     }
 }

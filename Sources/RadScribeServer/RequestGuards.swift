@@ -33,10 +33,12 @@ struct RequestOriginCheck: RouterMiddleware {
         let isDictation = request.uri.path == "/api/dictation"
         if changesState || isDictation {
             if let origin = request.headers[values: .origin].first(where: { !Self.isSameOrigin($0, as: request) }) {
+                await Self.discardBody(request, context: context)
                 throw APIError(.forbidden, "requests from another site are refused (Origin \(origin.prefix(100)))")
             }
         }
         if changesState, Self.hasBody(request), !Self.isJSON(request.headers[.contentType]) {
+            await Self.discardBody(request, context: context)
             throw APIError(.unsupportedMediaType, "send the request body as application/json")
         }
         return try await next(request, context)
@@ -51,6 +53,13 @@ struct RequestOriginCheck: RouterMiddleware {
         guard scheme == "http" || scheme == "https" else { return true }
         guard let host = request.head.authority, !host.isEmpty else { return false }
         return origin[separator.upperBound...].lowercased() == host.lowercased()
+    }
+
+    /// Reads a refused request's body to its end, so the next request on a kept-alive connection starts where it
+    /// should (bounded by the upload limit; past it the connection is not worth keeping anyway).
+    static func discardBody(_ request: Request, context: APIRequestContext) async {
+        var request = request
+        _ = try? await request.collectBody(upTo: context.maxUploadSize)
     }
 
     static func hasBody(_ request: Request) -> Bool {

@@ -78,6 +78,7 @@ extension ReportDatabase {
         migrator.registerMigration("v3-api-sessions", migrate: migrateSessions)
         migrator.registerMigration("v3-hl7-wire-format", migrate: migrateHL7WireFormat)
         migrator.registerMigration("v3-version-findings", migrate: migrateVersionFindings)
+        migrator.registerMigration("v4-procedure-templates", migrate: migrateProcedureTemplates)
         return migrator
     }
 

@@ -134,6 +134,18 @@ public struct TemplateCode: Sendable, Hashable, Codable {
     public var isRadLex: Bool {
         schemeDesignator == Self.radLexDesignator || scheme.caseInsensitiveCompare("RadLex") == .orderedSame
     }
+    /// A RadLex Playbook procedure code (`RPID…`): the Playbook is part of RadLex, under the same OID.
+    public var isPlaybookProcedure: Bool { isRadLex && Self.isPlaybookCode(value) }
+
+    /// `RPID` followed by digits.
+    public static func isPlaybookCode(_ value: String) -> Bool {
+        value.hasPrefix("RPID") && value.count > 4 && value.dropFirst(4).allSatisfy(\.isNumber)
+    }
+}
+
+extension ReportTemplate {
+    /// The RadLex Playbook procedures this template is written for, as its MRRT template attributes state them.
+    public var playbookProcedures: [TemplateCode] { codes.filter(\.isPlaybookProcedure) }
 }
 
 /// `data-field-signature-latitude` / section signature latitude: may the report be signed with this empty?

@@ -98,7 +98,7 @@ import TestSupport
         #expect(Set(withRID.map { $0.radLex!.rid }).count == withRID.count)
     }
 
-    @Test func verifiedRIDsFromTheRSNASamplesAreReallyThere() throws {
+    @Test(.needsShared) func verifiedRIDsFromTheRSNASamplesAreReallyThere() throws {
         let samples = ProjectPaths.mrrtSamples
         guard FileManager.default.fileExists(atPath: samples.path) else {
             Issue.record("shared MRRT samples missing at \(samples.path): cannot re-check RIDs attributed to them")

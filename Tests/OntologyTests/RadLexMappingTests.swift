@@ -103,11 +103,7 @@ import TestSupport
 
     /// Every accepted RID is in RSNA's list, under the name the mapping records, and that name matches the concept's
     /// preferred term or a synonym. Skipped, with a notice, when the list is not beside the repository.
-    @Test func acceptedRIDsExistInRadLexWithMatchingNames() throws {
-        guard FileManager.default.fileExists(atPath: Self.radLexTerms.path) else {
-            print("RadLexMappingTests: notice: \(Self.radLexTerms.path) is missing; accepted RIDs not checked against RadLex")
-            return
-        }
+    @Test(.needsShared) func acceptedRIDsExistInRadLexWithMatchingNames() throws {
         let names = Self.radLexNames(try String(contentsOf: Self.radLexTerms, encoding: .utf8))
         #expect(names.count > 40_000)
         let ontology = try OntologyFileTests.bundled()

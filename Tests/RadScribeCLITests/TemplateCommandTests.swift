@@ -16,7 +16,7 @@ struct TemplateCommandTests {
         return url
     }
 
-    @Test(arguments: samples)
+    @Test(.needsShared, arguments: samples)
     func importsRealSampleAndReportsRepairs(_ name: String) throws {
         let cli = try CLIHarness("template-import")
         let file = try Self.sample(name)
@@ -155,5 +155,48 @@ struct TemplateCommandTests {
             let copy = try cli.run(["template", "show", "\(slug)-copy"]).stdout
             #expect(original.split(separator: "\n").dropFirst() == copy.split(separator: "\n").dropFirst())
         }
+    }
+}
+
+@Suite("Orders by RadLex Playbook code and their templates")
+struct PlaybookOrderTests {
+    @Test("order add --procedure-code RPID16 → template for says ct-chest and why; the ORU carries RPID16 in OBR-4")
+    func playbookOrder() throws {
+        let cli = try CLIHarness("playbook-order")
+        let added = try cli.run([
+            "order", "add", "--accession", "PB1", "--mrn", "MRN-PB1", "--patient-name", "DOE^JANE",
+            "--procedure-code", "RPID16", "--modality", "CT",
+        ])
+        #expect(added.exitCode == 0, "\(added.stderr)")
+        let choice = try cli.run(["template", "for", "PB1"])
+        #expect(choice.exitCode == 0, "\(choice.stderr)")
+        #expect(choice.stdout.hasPrefix("ct-chest\t") && choice.stdout.contains("RPID16"), "\(choice.stdout)")
+
+        // A local code with no Playbook name: nothing maps it until the site's table does.
+        let local = try cli.run([
+            "order", "add", "--accession", "PB2", "--mrn", "MRN-PB2", "--patient-name", "ROE^ANN",
+            "--procedure-code", "KNEE-LOC", "--procedure-name", "Knee, our protocol", "--modality", "MR",
+        ])
+        #expect(local.exitCode == 0, "\(local.stderr)")
+        #expect(try cli.run(["template", "for", "PB2"]).exitCode == 66)
+        #expect(try cli.run(["template", "map", "KNEE-LOC", "mri-knee"]).exitCode == 0)
+        let mapped = try cli.run(["template", "for", "PB2"])
+        #expect(mapped.stdout.hasPrefix("mri-knee\t") && mapped.stdout.contains("site"), "\(mapped.stdout)")
+        #expect(try cli.run(["template", "map"]).stdout.contains("KNEE-LOC\tmri-knee"))
+        #expect(try cli.run(["template", "map", "KNEE-LOC", "no-such-template"]).exitCode == 66)
+
+        let script = cli.directory.appendingPathComponent("script.txt")
+        try "findings colon the lungs are clear period\nimpression colon no acute disease period\n"
+            .write(to: script, atomically: true, encoding: .utf8)
+        let dictated = try cli.run(["dictate", "--accession", "PB1", "--template", "ct-chest", "--script", script.path])
+        #expect(dictated.exitCode == 0, "\(dictated.stderr)")
+        #expect(try cli.run(["user", "add", "drsmith", "--role", "radiologist"]).exitCode == 0)
+        let signed = try cli.run(["report", "sign", "PB1", "--as", "drsmith", "--force"])
+        #expect(signed.exitCode == 0, "\(signed.stderr)")
+        let oru = try cli.run(["hl7", "oru", "PB1"])
+        let obr = try #require(oru.stdout.split(separator: "\r").first { $0.hasPrefix("OBR|") })
+        // HL7 2.5.1's table 0396 has no RadLex entry: the RPID goes with `L`, which a strict receiver accepts.
+        #expect(obr.split(separator: "|", omittingEmptySubsequences: false)[4] == "RPID16^CT Chest wo IV Contrast^L")
+        try cli.expectFrozenResultsValid()
     }
 }

@@ -209,7 +209,7 @@ struct WorkstationAPITests {
         }
     }
 
-    @Test("FHIR and ORU exports, turnaround stats, MRRT template import and export")
+    @Test("FHIR and ORU exports, turnaround stats, MRRT template import and export", .needsShared)
     func exportsAndTemplates() async throws {
         let fixture = try WorkstationFixture.make(label: "ws-exports")
         try fixture.dictatedDraft(script: "findings\nno pneumothorax period\ngo to impression\nno acute disease period")

@@ -28,7 +28,8 @@ struct ChestTemplateTests {
     }
 
     @Test func templateCodesAreVerifiedRadLexTerms() {
-        #expect(template.codes.map(\.value) == ["RID10345", "RID1243"])
+        #expect(template.codes.map(\.value) == ["RID10345", "RID1243", "RPID2503"])
+        #expect(template.playbookProcedures.map(\.meaning) == ["XR Chest 2 Views"])
         #expect(template.codes.allSatisfy { $0.isRadLex })
         #expect(template.codes.first?.meaning == "projection radiography")
         #expect(template.codes.first?.schemeDesignator == TemplateCode.radLexDesignator)

@@ -1,9 +1,10 @@
 import RadScribeCore
 import ReportTemplates
 import Testing
+import TestSupport
 
 /// The four real RSNA RadReport templates in `../shared/mrrt-samples`, which deviate from MRRT in real ways.
-@Suite("Real RSNA MRRT samples")
+@Suite("Real RSNA MRRT samples", .needsShared)
 struct SampleTemplateTests {
     struct Sample: Sendable, CustomTestStringConvertible {
         var file: String

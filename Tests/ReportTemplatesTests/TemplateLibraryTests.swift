@@ -96,9 +96,16 @@ struct TemplateLibraryTests {
     func codesAreVerifiedRadLexOrSectionLOINC(_ slug: String) throws {
         let template = try Self.parse(slug).template
         let codes = template.codes + template.codedContent.values.flatMap { $0 }
-        for code in codes where code.isRadLex {
+        for code in codes where code.isRadLex && !code.isPlaybookProcedure {
             #expect(Self.verifiedRadLex[code.value] == code.meaning, "\(slug): \(code.value) \(code.meaning)")
         }
+        // The Playbook procedures it states are the ones the Playbook table says it serves, with the Playbook's names.
+        let playbook = try PlaybookProcedures.bundled(templatesDirectory: ProjectPaths.root.appendingPathComponent("Templates"))
+        let served = playbook.entries.filter { $0.template == slug && $0.match == .served }
+        #expect(!served.isEmpty, "\(slug) states no Playbook procedure")
+        let stated = Dictionary(template.playbookProcedures.map { ($0.value, $0.meaning) }, uniquingKeysWith: { a, _ in a })
+        #expect(stated == Dictionary(served.map { ($0.rpid, $0.name) }, uniquingKeysWith: { a, _ in a }))
+        #expect(stated.count == template.playbookProcedures.count, "\(slug) states a Playbook code twice")
         let loinc = Set(codes.filter(\.isLOINC).map(\.value))
         #expect(loinc == ["55752-0", "18834-2", "55111-9", "18782-3", "19005-8"])
         #expect(codes.allSatisfy { $0.isRadLex || $0.isLOINC })
@@ -222,7 +229,7 @@ struct TemplateLibraryTests {
 /// Export of templates RadScribe did not write: the real RSNA samples and single constructs.
 @Suite("MRRT export of other templates")
 struct TemplateExportTests {
-    @Test(arguments: ["CT_Brain.html", "MR_Brain.html", "US_Abdomen_RSNA.html", "Chest_Xray-2_Views.html"])
+    @Test(.needsShared, arguments: ["CT_Brain.html", "MR_Brain.html", "US_Abdomen_RSNA.html", "Chest_Xray-2_Views.html"])
     func rsnaSamplesRoundTrip(_ file: String) throws {
         let original = try ReportTemplate.parse(html: try TemplateFixtures.sampleHTML(file)).template
         let exported = original.mrrtHTML()
