@@ -81,5 +81,7 @@ struct WorkflowTests {
         #expect(try expectSuccess(cli, ["report", "show", "D1"]).contains("Status: cancelled"))
         _ = try expectSuccess(cli, ["restore", backup.path])
         #expect(try expectSuccess(cli, ["report", "show", "D1"]).contains("Status: addended"))
+        // Preliminary, final, corrected, addended and cancelled results: all pass a strict RIS's validator.
+        try cli.expectFrozenResultsValid()
     }
 }

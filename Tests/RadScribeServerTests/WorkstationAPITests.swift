@@ -170,6 +170,11 @@ struct WorkstationAPITests {
             )
             #expect(addendum.body.json["status"] as? String == "addended")
         }
+        // Every result the flow queued passes a strict RIS's validator.
+        let payloads = try fixture.database.resultMessages(accession: accession).compactMap(\.payload)
+        #expect(!payloads.isEmpty)
+        let verdict = try StrictHL7.validate(payloads)
+        #expect(verdict.passed, "\(verdict.output)")
     }
 
     @Test("administration: users, bad input and the HL7 queue")
