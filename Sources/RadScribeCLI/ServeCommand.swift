@@ -145,6 +145,7 @@ struct ServeCommand: AsyncParsableCommand {
                     maximumDictationSeconds: maxDictationSeconds
                 ),
                 dictation: noDictation ? nil : RecognizerDictationEngine(store: store, models: models, device: audioDevice),
+                concepts: try BundledConceptLookup(),
                 logger: logger
             )
             let host = host

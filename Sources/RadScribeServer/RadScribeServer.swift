@@ -17,16 +17,20 @@ public struct RadScribeServer: Sendable {
     private let database: ReportDatabase
     private let configuration: ServerConfiguration
     private let dictation: (any DictationEngine)?
+    private let concepts: (any ConceptLookup)?
     private let logger: Logger
 
-    /// - Parameter dictation: opens live dictations for the WebSocket; nil answers it with 503 (no models).
+    /// - Parameters:
+    ///   - dictation: opens live dictations for the WebSocket; nil answers it with 503 (no models).
+    ///   - concepts: the ontology lookup of `GET /api/ontology`; nil answers it with 503.
     public init(
         database: ReportDatabase, configuration: ServerConfiguration, dictation: (any DictationEngine)? = nil,
-        logger: Logger
+        concepts: (any ConceptLookup)? = nil, logger: Logger
     ) {
         self.database = database
         self.configuration = configuration
         self.dictation = dictation
+        self.concepts = concepts
         self.logger = logger
     }
 
@@ -114,6 +118,7 @@ public struct RadScribeServer: Sendable {
         WorkstationAPI(database: database, loginThrottle: throttle, secureCookies: configuration.tls != nil)
             .register(on: &routes)
         registerDictation(on: &routes)
+        registerOntology(on: &routes)
         return (router, routes.access)
     }
 
@@ -142,6 +147,23 @@ public struct RadScribeServer: Sendable {
                 status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: try Data(contentsOf: url)))
             )
+        }
+    }
+
+    private func registerOntology(on routes: inout APIRouteBuilder) {
+        let concepts = concepts
+        routes.add(.get, "/api/ontology", roles: RouteAccess.readers) { request, _ in
+            guard let concepts else {
+                throw APIError(.serviceUnavailable, "the ontology is not loaded on this server")
+            }
+            guard let text = request.uri.queryParameters["q"].map(String.init),
+                !text.trimmingCharacters(in: .whitespaces).isEmpty
+            else {
+                throw APIError(.badRequest, "the lookup needs ?q=TERM, an id (RS:…) or a RadLex RID (RID…)")
+            }
+            let limit = min(max(request.uri.queryParameters["limit"].flatMap { Int($0) } ?? 20, 1), 200)
+            let hits = try await Blocking.run { try concepts.search(text, limit: limit) }
+            return try JSONResponse.make(["concepts": hits])
         }
     }
 

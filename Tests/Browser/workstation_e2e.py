@@ -726,6 +726,13 @@ def browser_flow(browser, wav_frames):
     failures.check(re.search(r"\bno\b[^.]*pneumothorax", findings, re.I) is not None,
                    f"Findings from the server microphone keeps 'no … pneumothorax': {findings!r}")
     browser.screenshot("12-dictation-server-microphone")
+
+    # ---- the term lookup finds a concept by its RadLex RID (and by its name)
+    browser.get("terms.html?q=RID5352")
+    browser.wait(lambda: browser.body("ready") == "true", 30, "the terms page")
+    found = browser.js("return [...document.querySelectorAll('#terms tbody tr')].map(r => [r.cells[0].textContent, r.cells[2].textContent])")
+    failures.check(bool(found) and found[0] == ["pneumothorax", "RID5352"], f"RID5352 finds pneumothorax: {found}")
+    browser.screenshot("12b-terms")
     browser.logout()
 
     # ---- admin

@@ -9,6 +9,7 @@ import ReportStore
 import Testing
 import TestSupport
 
+@testable import RadScribeCLI
 @testable import RadScribeServer
 
 /// What an attacker and a careless client found (issue 18), each answered the way it must be.
@@ -104,6 +105,22 @@ struct HardeningTests {
         #expect(!payloads.isEmpty)
         let verdict = try StrictHL7.validate(payloads)
         #expect(verdict.passed, "\(verdict.output)")
+    }
+
+    @Test("GET /api/ontology finds concepts by term and by RadLex RID; without a query it is 400")
+    func ontologyLookup() async throws {
+        let fixture = try WorkstationFixture.make(label: "ws-ontology")
+        try await fixture.server(concepts: try BundledConceptLookup()).makeApplication().test(.router) { client in
+            let byRID = try await client.call(.get, "/api/ontology?q=RID5352", as: .transcriptionist, tokens: fixture.tokens)
+            #expect(byRID.status == .ok)
+            let first = (byRID.body.json["concepts"] as? [[String: Any]])?.first
+            #expect(first?["preferredTerm"] as? String == "pneumothorax" && first?["radlexRID"] as? String == "RID5352")
+            let byTerm = try await client.call(.get, "/api/ontology?q=pleural%20effusion", as: .radiologist, tokens: fixture.tokens)
+            let terms = (byTerm.body.json["concepts"] as? [[String: Any]] ?? []).compactMap { $0["preferredTerm"] as? String }
+            #expect(terms.first == "pleural effusion", "\(terms)")
+            let empty = try await client.call(.get, "/api/ontology?q=", as: .radiologist, tokens: fixture.tokens)
+            #expect(empty.status == .badRequest)
+        }
     }
 
     @Test("the debug request log holds neither tokens nor search text")

@@ -42,11 +42,14 @@ struct WorkstationFixture {
 
     func server(
         dictation: (any DictationEngine)? = nil,
-        configuration: ServerConfiguration = ServerConfiguration(host: "127.0.0.1", port: 0)
+        configuration: ServerConfiguration = ServerConfiguration(host: "127.0.0.1", port: 0),
+        concepts: (any ConceptLookup)? = nil
     ) -> RadScribeServer {
         var logger = Logger(label: "workstation-test")
         logger.logLevel = .warning
-        return RadScribeServer(database: database, configuration: configuration, dictation: dictation, logger: logger)
+        return RadScribeServer(
+            database: database, configuration: configuration, dictation: dictation, concepts: concepts, logger: logger
+        )
     }
 
     /// A scheduled order for `accession` (no report text yet), as the RIS would send it.

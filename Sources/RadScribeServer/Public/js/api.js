@@ -130,6 +130,7 @@ export async function initPage() {
     if (header) {
         const nav = el("nav", { "aria-label": "Main" },
             el("a", { href: "worklist.html" }, "Worklist"),
+            user.role === "interface" ? null : el("a", { href: "terms.html" }, "Terms"),
             user.role === "administrator" ? el("a", { href: "admin.html" }, "Admin") : null,
         );
         const logout = el("button", { type: "button", class: "secondary", id: "logout" }, "Log out");
