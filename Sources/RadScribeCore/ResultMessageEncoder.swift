@@ -35,3 +35,9 @@ public struct ResultMessageRefusal: Error, Sendable, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
 }
+
+/// An error whose description is written for the person using RadScribe (what went wrong and what to do) and names
+/// no internals: the server may show it as it is. Anything else is answered with a neutral message and logged.
+public protocol UserFacingError: Error, CustomStringConvertible {}
+
+extension ResultMessageRefusal: UserFacingError {}

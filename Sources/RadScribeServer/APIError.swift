@@ -49,6 +49,8 @@ struct APIError: HTTPResponseError {
             return APIError(status, error.message)
         case let refusal as ResultMessageRefusal:
             return APIError(.conflict, refusal.description)
+        case let error as any UserFacingError:
+            return APIError(.unprocessableContent, error.description)
         case is DecodingError:
             return APIError(.badRequest, "the request body is not the JSON this route takes: \(error)")
         case let error as HTTPError:

@@ -283,3 +283,28 @@ extension LiveDictationSocketTests {
         }
     }
 }
+
+extension LiveDictationSocketTests {
+    @Test("a reading-room microphone that does not exist is named in the error, not hidden behind a neutral one")
+    func missingDeviceIsNamed() async throws {
+        let fixture = try WorkstationFixture.make(label: "ws-nodevice")
+        try fixture.scheduledOrder("WS-NODEV")
+        let token = try #require(fixture.tokens[.radiologist])
+        let engine = RecognizerDictationEngine(
+            store: fixture.database, models: try ModelOptions.defaults(), device: "radscribe_missing_pcm"
+        )
+        let received = MessageLog()
+        try await fixture.server(dictation: engine).makeApplication().test(.live) { client in
+            try await client.ws("/api/dictation?token=\(token)") { inbound, outbound, _ in
+                try await outbound.write(
+                    .text(#"{"type":"start","accession":"WS-NODEV","template":"\#(WorkstationFixture.template)","source":"server"}"#)
+                )
+                for try await message in inbound.messages(maxSize: 1 << 22) {
+                    if case .text(let text) = message { received.append(text) }
+                }
+            }
+        }
+        let error = try #require(received.objects.first { $0["type"] as? String == "error" }?["error"] as? String)
+        #expect(error.contains("radscribe_missing_pcm"), "\(error)")
+    }
+}
