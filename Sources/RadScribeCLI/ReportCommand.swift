@@ -121,7 +121,7 @@ struct ReportJSON: Encodable {
         signedBy = report.signedBy
         signedAt = report.signedAt
         sections = report.sections
-        spokenWords = report.spokenWords.mapValues { $0.map { AssessedWord($0, policy: riskPolicy) } }
+        spokenWords = report.spokenWords.mapValues { AssessedWord.assess($0, policy: riskPolicy) }
         audioSeconds = report.audioSeconds
     }
 

@@ -144,7 +144,7 @@ struct FileTranscription: Encodable {
                 start: utterance.start,
                 end: utterance.end,
                 latency: index < latencies.count ? latencies[index] : nil,
-                words: utterance.words.map { AssessedWord($0, policy: riskPolicy) }
+                words: AssessedWord.assess(utterance.words, policy: riskPolicy)
             )
         }
         try container.encode(utterances, forKey: .utterances)

@@ -15,9 +15,13 @@ public struct WordRisk: OptionSet, Sendable, Hashable, Codable, CustomStringConv
     public static let negation = WordRisk(rawValue: 1 << 2)
     /// The recognizer's posterior confidence is under the threshold.
     public static let lowConfidence = WordRisk(rawValue: 1 << 3)
+    /// A negation or side that opens an utterance or follows a pause: where an utterance starts, the recognizer is
+    /// likeliest to cut or lose a word, and a lost or wrong "no" or "left" reverses the sentence.
+    public static let afterPause = WordRisk(rawValue: 1 << 4)
 
     private static let names: [(WordRisk, String)] = [
         (.number, "number"), (.laterality, "laterality"), (.negation, "negation"), (.lowConfidence, "low-confidence"),
+        (.afterPause, "after-pause"),
     ]
 
     /// The reason names, in a fixed order.
@@ -90,8 +94,21 @@ public struct WordRiskPolicy: Sendable, Hashable {
         return risk
     }
 
-    /// The risks of each word, in order.
-    public func risks(of words: [RecognizedWord]) -> [WordRisk] { words.map(risk(of:)) }
+    /// A silence at least this long before a word counts as a pause (seconds).
+    public static let pause = 0.3
+
+    /// The risks of each word of a stretch of speech, in order: as ``risk(of:)``, and a negation or laterality word
+    /// that is the first of the stretch or follows a pause of at least ``pause`` seconds is `after-pause` too.
+    public func risks(of words: [RecognizedWord]) -> [WordRisk] {
+        var previousEnd: Double?
+        return words.map { word in
+            var risk = risk(of: word)
+            let opens = previousEnd.map { word.start - $0 >= Self.pause } ?? true
+            if opens, !risk.isDisjoint(with: [.negation, .laterality]) { risk.insert(.afterPause) }
+            previousEnd = word.end
+            return risk
+        }
+    }
 }
 
 /// A recognized word with the reasons it is risky, the shape `--json` outputs use.
@@ -102,6 +119,16 @@ public struct AssessedWord: Sendable, Hashable, Encodable {
     public init(_ word: RecognizedWord, policy: WordRiskPolicy) {
         self.word = word
         self.risks = policy.risk(of: word)
+    }
+
+    public init(_ word: RecognizedWord, risks: WordRisk) {
+        self.word = word
+        self.risks = risks
+    }
+
+    /// The words of a stretch of speech (an utterance, a section's dictated words) with their risks in context.
+    public static func assess(_ words: [RecognizedWord], policy: WordRiskPolicy) -> [AssessedWord] {
+        zip(words, policy.risks(of: words)).map { AssessedWord($0, risks: $1) }
     }
 
     private enum CodingKeys: String, CodingKey { case text, start, end, confidence, risks }

@@ -121,7 +121,7 @@ struct ReportBody: Encodable {
         templateVersion = report.templateVersion
         order = report.order
         sections = report.sections.map(SectionBody.init)
-        words = report.spokenWords.mapValues { $0.map { AssessedWord($0, policy: policy) } }
+        words = report.spokenWords.mapValues { AssessedWord.assess($0, policy: policy) }
         signedBy = report.signedBy
         signedAt = report.signedAt
         preliminaryBy = report.preliminaryBy

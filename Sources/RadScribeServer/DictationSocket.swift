@@ -304,7 +304,7 @@ private struct UtteranceMessage: Encodable {
 
     init(_ update: UtteranceUpdate) {
         let policy = WordRiskPolicy()
-        words = update.words.map { AssessedWord($0, policy: policy) }
+        words = AssessedWord.assess(update.words, policy: policy)
         end = update.end
         command = update.command
         sections = update.sections.map(SectionBody.init)

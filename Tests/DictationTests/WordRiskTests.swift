@@ -26,6 +26,26 @@ struct WordRiskTests {
         #expect(risk.contains(.lowConfidence) == flagged)
     }
 
+    @Test("a negation or side that opens the speech or follows a pause of 0.3 s or more is after-pause too")
+    func afterPause() {
+        func at(_ text: String, _ start: Double, _ end: Double) -> RecognizedWord {
+            RecognizedWord(text: text, start: start, end: end, confidence: 1)
+        }
+        let words = [
+            at("no", 0.0, 0.2), at("acute", 0.25, 0.6), at("impression", 0.7, 1.2),  // "no" opens the stretch
+            at("left", 2.0, 2.3),  // after a 0.8 s pause
+            at("no", 2.35, 2.5),  // straight after a word: a plain negation
+            at("effusion", 3.5, 3.9),  // after a pause, but neither a negation nor a side
+        ]
+        let risks = WordRiskPolicy().risks(of: words)
+        #expect(risks[0] == [.negation, .afterPause])
+        #expect(risks[3] == [.laterality, .afterPause])
+        #expect(risks[4] == [.negation])
+        #expect(risks[5] == [])
+        #expect(risks[1] == [] && risks[2] == [])
+        #expect(WordRisk.afterPause.reasons == ["after-pause"])
+    }
+
     @Test("reasons combine and encode as names, in a fixed order")
     func encoding() throws {
         let risk = WordRiskPolicy().risk(of: word("no", 0.1))

@@ -6,6 +6,7 @@ const riskNames = {
     number: "a number",
     laterality: "laterality (left/right)",
     negation: "negation (no, without, …)",
+    "after-pause": "right after a pause, where a word is most easily lost (check the words before it)",
 };
 let wordNodes = []; // [{node, start, end}], sorted by start
 let current = null;
