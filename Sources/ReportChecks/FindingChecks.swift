@@ -139,3 +139,49 @@ struct CriticalFindingCheck {
         return results
     }
 }
+
+/// An impression that calls something acute or abnormal in general words ("acute intracranial process") while the
+/// findings name nothing abnormal and negate findings ("no hemorrhage, mass effect or midline shift"): the mark of a
+/// "no" the recognizer lost where the impression began. A fluent sentence no phrase check catches, so it is asked.
+struct ImpressionPolarityCheck {
+    /// General words for "something is wrong" that an impression negates when the study is normal.
+    static let generalAbnormalities: [[String]] = [
+        ["process"], ["abnormality"], ["abnormalities"], ["disease"], ["pathology"], ["finding"], ["findings"],
+        ["injury"],
+    ]  // named findings (hemorrhage, fracture, …) are ContradictionCheck's
+
+    func check(_ input: ReportCheckInput) -> [CheckResult] {
+        let impressionKeys: Set<String> = ["impression", "conclusion", "conclusions"]
+        guard let impression = input.sections.first(where: { impressionKeys.contains($0.key) }) else { return [] }
+        let findings = input.bodySections.filter { !impressionKeys.contains($0.key) }.map { ClinicalText($0.text) }
+        var negatedInFindings = false
+        for text in findings {
+            for finding in Findings.contradictable {
+                for phrase in finding.phrases {
+                    for mention in text.mentions(of: phrase) {
+                        if !mention.negated { return [] }  // the findings do describe something abnormal
+                        negatedInFindings = true
+                    }
+                }
+            }
+        }
+        guard negatedInFindings else { return [] }
+        var results: [CheckResult] = []
+        let text = ClinicalText(impression.text)
+        for sentence in text.sentences where sentence.words.contains("acute") {
+            let asserted = Self.generalAbnormalities.contains { phrase in
+                ClinicalText(sentence.text).mentions(of: phrase).contains { !$0.negated }
+            }
+            guard asserted else { continue }
+            results.append(
+                CheckResult(
+                    kind: .contradiction, severity: .warning,
+                    message: "the impression says \"\(sentence.text)\" but the findings describe nothing abnormal; "
+                        + "was a \"no\" lost?",
+                    section: impression.key
+                )
+            )
+        }
+        return results
+    }
+}

@@ -90,6 +90,7 @@ public struct ReportChecker: Sendable {
         results += LateralityCheck().check(input)
         results += UnitPlausibilityCheck().check(input)
         results += ContradictionCheck().check(input)
+        results += ImpressionPolarityCheck().check(input)
         results += SexSpecificAnatomyCheck().check(input)
         results += CriticalFindingCheck().check(input)
         return results.enumerated().sorted { ($0.element.severity, $1.offset) > ($1.element.severity, $0.offset) }.map(\.element)

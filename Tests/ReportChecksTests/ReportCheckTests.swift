@@ -136,6 +136,20 @@ struct ReportCheckTests {
 
     // MARK: contradictions
 
+    @Test("an acute impression over findings that only negate is asked about: a lost \"no\"")
+    func impressionPolarity() {
+        let findings = "No intracranial hemorrhage, mass effect or midline shift. No acute infarct."
+        let lost = kinds(run(findings: findings, impression: "Acute intracranial process."), .contradiction)
+        #expect(lost.count == 1 && lost[0].message.contains("lost"), "\(lost)")
+        #expect(kinds(run(findings: findings, impression: "No acute intracranial process."), .contradiction).isEmpty)
+        // Findings that describe something: an acute impression is expected.
+        let real = run(findings: "Acute subdural hematoma over the left convexity.", impression: "Acute intracranial hemorrhage.")
+        #expect(kinds(real, .contradiction).isEmpty)
+        // The issue's own example: findings negate a hemorrhage the impression asserts.
+        let example = kinds(run(findings: "No hemorrhage.", impression: "Acute hemorrhage."), .contradiction)
+        #expect(!example.isEmpty)
+    }
+
     @Test("a finding negated in findings and asserted in the impression warns")
     func contradiction() {
         let results = run(findings: "No pleural effusion or pneumothorax.", impression: "Small pneumothorax.")
