@@ -130,7 +130,7 @@ let package = Package(
         .testTarget(name: "AudioCaptureTests", dependencies: ["AudioCapture", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SpeechRecognitionTests",
-            dependencies: ["SpeechRecognition", "TestSupport"],
+            dependencies: ["SpeechRecognition", "Dictation", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -673,6 +673,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--radscribe", help="radscribe binary (as bench-recognition.py finds it)")
     ap.add_argument("--no-json", action="store_true", help="skip `transcribe --json` (no latency; halves recognition time)")
     ap.add_argument("--decoder-option", action="append", default=[], metavar="NAME=VALUE")
+    ap.add_argument("--utterance-end", choices=["thought", "paragraph", "pause"],
+                    help="passed to `radscribe transcribe --utterance-end` (default: radscribe's own)")
+    ap.add_argument("--no-number-pass", action="store_true", help="pass `--no-number-pass` (the first pass's numbers)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel synthesis/conditioning (default: %(default)s)")
     ap.add_argument("--recognizers", type=int, default=1,
                     help="radscribe processes at once (default: 1, so RTF and latency are uncontended)")
@@ -739,6 +742,10 @@ def main(argv: list[str] | None = None) -> int:
 
         # 2. recognition, one radscribe process per condition x voice
         decoder_args = [f"--decoder-option={o}" for o in a.decoder_option]
+        if a.utterance_end:
+            decoder_args.append(f"--utterance-end={a.utterance_end}")
+        if a.no_number_pass:
+            decoder_args.append("--no-number-pass")
         jobs = [(c, v) for c in conditions for v in voices]
         rows: dict[tuple[str, str], dict] = {}
         tr = time.monotonic()

@@ -39,6 +39,34 @@ public enum DictationCommand: Sendable, Hashable {
 
     /// Spoken words that end a sentence: a command may start after them.
     static let sentenceBreaks: Set<String> = ["period", "colon", "paragraph", "line", "semicolon"]
+
+    /// Spoken words after which a pause ends the thought: a sentence, a paragraph or a line is complete.
+    ///
+    /// "colon" is not among them: what follows "impression colon" is the impression, and the language model
+    /// needs the heading to hear its first word right.
+    static let thoughtEnds: Set<String> = ["period", "paragraph", "line", "mark"]
+
+    /// The recognizer's question at a pause: does it end the utterance? Yes after a sentence, paragraph or line
+    /// ends, and after a phrase that opened with a command (the cursor may have moved, and with it the field's
+    /// grammar); otherwise the utterance, and the language model's context, carry on across the pause.
+    public static func pauseEndsUtterance(_ pause: UtterancePause) -> Bool {
+        guard let last = pause.words.last else { return true }
+        return thoughtEnds.contains(last) || opensWithCommand(pause)
+    }
+
+    /// As ``pauseEndsUtterance(_:)``, but a sentence end alone does not end the utterance: only a new paragraph or
+    /// line, or a command, does. Longer utterances keep more context, and cost more at their end.
+    public static func pauseEndsParagraph(_ pause: UtterancePause) -> Bool {
+        guard let last = pause.words.last else { return true }
+        return last == "paragraph" || last == "line" || opensWithCommand(pause)
+    }
+
+    static func opensWithCommand(_ pause: UtterancePause) -> Bool {
+        let phrase = Array(pause.phrase)
+        return spokenPrefixes.contains { prefix in
+            phrase.starts(with: prefix.split(separator: " ").map(String.init))
+        }
+    }
 }
 
 /// Something the session asks its owner to do.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dictation
 import Foundation
 import MLLP
 import RadScribeCore
@@ -60,6 +61,37 @@ struct ModelOptions: ParsableArguments {
         )
     )
     var decoderOptions: [String] = []
+
+    @Option(
+        name: .customLong("utterance-end"),
+        help: ArgumentHelp(
+            "What ends an utterance, the language model's unit of context: 'thought' (a pause after a sentence end or a voice command), 'paragraph' (after a new paragraph or line, or a command) or 'pause' (every pause).",
+            discussion: "'pause' is PocketSphinx's own behaviour, kept for comparison; the default was chosen on Benchmarks/dev (BENCHMARKS.md)."
+        )
+    )
+    var utteranceEnd: UtteranceEnd = .thought
+
+    @Flag(
+        name: .customLong("number-pass"), inversion: .prefixedNo,
+        help: "Decide each number the language model hears with a second pass constrained to numbers (default: on)."
+    )
+    var numberPass = true
+
+    enum UtteranceEnd: String, ExpressibleByArgument, CaseIterable {
+        case thought, paragraph, pause
+    }
+
+    /// A recognizer for these options: the configuration, and the rule for ending utterances.
+    func recognizer(speaker: String? = nil) throws -> Recognizer {
+        let recognizer = try Recognizer(configuration: configuration(speaker: speaker))
+        if numberPass && !stock { try recognizer.useNumberPass() }
+        switch utteranceEnd {
+        case .thought: recognizer.endsUtteranceAtPause = Dictation.DictationCommand.pauseEndsUtterance
+        case .paragraph: recognizer.endsUtteranceAtPause = Dictation.DictationCommand.pauseEndsParagraph
+        case .pause: recognizer.endsUtteranceAtPause = nil
+        }
+        return recognizer
+    }
 
     /// The options as given with no flags: the radiology models (for callers outside the command line).
     static func defaults() throws -> ModelOptions { try parse([]) }

@@ -168,14 +168,14 @@ struct DictateCommand: ParsableCommand {
     /// search of each next utterance: the field grammar under the cursor, else the language model.
     private func capture(into session: DictationSessionBox, template reportTemplate: ReportTemplate) throws -> Captured {
         if script == nil {
-            let recognizer = try Recognizer(configuration: models.configuration(speaker: author))
+            let recognizer = try models.recognizer(speaker: author)
             // The user's words (`radscribe lexicon add`); one added during the dictation serves the next utterance.
             let lexicon = UserLexicon(database: try ReportDatabase(path: database.resolvedPath))
             try lexicon.teach(recognizer)
             let switcher = FieldGrammarSwitcher(template: reportTemplate, slug: template, recognizer: recognizer)
             try recognizer.useSearch(switcher.search(for: session.value))
-            recognizer.searchAfterUtterance = { utterance in
-                session.value.dictate(utterance)
+            recognizer.searchAfterUtterance = { utterances in
+                for utterance in utterances { session.value.dictate(utterance) }
                 lexicon.refresh(recognizer)
                 return switcher.search(for: session.value)
             }

@@ -47,7 +47,7 @@ struct TranscribeCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let recognizer = try Recognizer(configuration: models.configuration())
+            let recognizer = try models.recognizer()
             if let database {
                 guard let lexicon = try UserLexicon(path: database) else {
                     throw CLIError(description: "no database at \(database)", exitCode: ExitStatus.notFound)

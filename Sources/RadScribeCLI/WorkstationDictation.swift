@@ -31,7 +31,7 @@ struct RecognizerDictationEngine: DictationEngine {
         if prepared.existing != nil {
             _ = try store.beginDictation(accession: request.accession, by: request.author)
         }
-        let recognizer = try Recognizer(configuration: models.configuration(speaker: request.author))
+        let recognizer = try models.recognizer(speaker: request.author)
         let journal = try CaptureJournal.start(
             store: store, accession: request.accession, templateSlug: request.templateSlug, author: request.author,
             device: request.source == .server ? device : "browser", orderIfNew: prepared.newOrder
@@ -69,6 +69,10 @@ final class RecognizerDictationStream: DictationStream, @unchecked Sendable {
     private var reportedCommands = 0
     private var lastPartial = ""
     private var pendingUtterances: [Utterance] = []
+    /// The session as it was before provisional words (shown at a pause inside the recognizer's utterance) were
+    /// dictated into it; restored when the final words, or newer provisional ones, arrive.
+    private var sessionBeforeProvisional: DictationSession?
+    private var shownProvisionalRevision = 0
 
     init(
         request: DictationRequest, storedTemplate: StoredTemplate, template: ReportTemplate, newOrder: ImagingOrder,
@@ -95,9 +99,11 @@ final class RecognizerDictationStream: DictationStream, @unchecked Sendable {
         // The recognizer keeps this closure, so it must not keep the recognizer (or the switcher, which holds it):
         // that cycle kept every dictation's decoder, about 22 MB, alive for the life of the server.
         self.switcher = switcher
-        recognizer.searchAfterUtterance = { [unowned self] utterance in
-            session.dictate(utterance)
-            pendingUtterances.append(utterance)
+        recognizer.searchAfterUtterance = { [unowned self] utterances in
+            // The final words replace any provisional ones the session took at a pause.
+            restoreSessionBeforeProvisional()
+            for utterance in utterances { session.dictate(utterance) }
+            pendingUtterances += utterances
             lexicon.refresh(self.recognizer)
             return self.switcher?.search(for: session)
         }
@@ -197,12 +203,39 @@ final class RecognizerDictationStream: DictationStream, @unchecked Sendable {
             )
         }
         pendingUtterances.removeAll()
+        if recognizer.provisionalRevision != shownProvisionalRevision {
+            shownProvisionalRevision = recognizer.provisionalRevision
+            let provisional = recognizer.provisionalUtterances
+            if !provisional.isEmpty {
+                restoreSessionBeforeProvisional()
+                sessionBeforeProvisional = session
+                for utterance in provisional { session.dictate(utterance) }
+                result.append(
+                    .utterance(
+                        UtteranceUpdate(
+                            words: provisional.flatMap(\.words), end: provisional.last?.end ?? 0, command: nil,
+                            sections: session.sections, cursor: session.position, fieldValues: session.fieldValues,
+                            provisional: true
+                        )
+                    )
+                )
+                lastPartial = ""
+                return result
+            }
+        }
         let partial = recognizer.partialText
         if partial != lastPartial {
             lastPartial = partial
             result.append(.partial(partial))
         }
         return result
+    }
+
+    private func restoreSessionBeforeProvisional() {
+        guard let before = sessionBeforeProvisional else { return }
+        session = before
+        sessionBeforeProvisional = nil
+        reportedCommands = min(reportedCommands, session.commandLog.count)
     }
 
     static func describe(_ command: Dictation.DictationCommand) -> String {

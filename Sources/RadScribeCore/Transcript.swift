@@ -49,3 +49,19 @@ public struct Transcript: Sendable, Hashable, Codable {
     /// The spoken-form words of the whole stream joined by single spaces.
     public var spokenText: String { words.map(\.text).joined(separator: " ") }
 }
+
+/// What a recognizer's `endsUtteranceAtPause` is asked at a pause in speech.
+public struct UtterancePause: Sendable, Hashable {
+    /// The open utterance's words so far (the decoder's current best hypothesis), in spoken form.
+    public var words: [String]
+    /// Index in ``words`` of the first word spoken since the previous pause in this utterance (0 if none).
+    public var phraseStart: Int
+
+    public init(words: [String], phraseStart: Int) {
+        self.words = words
+        self.phraseStart = phraseStart
+    }
+
+    /// The words spoken since the previous pause.
+    public var phrase: ArraySlice<String> { words[phraseStart...] }
+}

@@ -57,7 +57,7 @@ public enum DictationUpdate: Sendable {
     case utterance(UtteranceUpdate)
 }
 
-/// A finished utterance and the report as it stands after it.
+/// A finished (or provisional) utterance and the report as it stands after it.
 public struct UtteranceUpdate: Sendable {
     public var words: [RecognizedWord]
     /// Seconds into the dictation's audio where the utterance's last word ends.
@@ -67,11 +67,15 @@ public struct UtteranceUpdate: Sendable {
     public var sections: [ReportSection]
     public var cursor: DictationSession.Position
     public var fieldValues: [String: String]
+    /// Words shown at a pause inside the recognizer's utterance: the next update (provisional or final) replaces
+    /// them and the report state sent with them.
+    public var provisional: Bool
 
     public init(
         words: [RecognizedWord], end: Double, command: String?, sections: [ReportSection],
-        cursor: DictationSession.Position, fieldValues: [String: String]
+        cursor: DictationSession.Position, fieldValues: [String: String], provisional: Bool = false
     ) {
+        self.provisional = provisional
         self.words = words
         self.end = end
         self.command = command

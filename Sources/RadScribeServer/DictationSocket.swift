@@ -301,8 +301,12 @@ private struct UtteranceMessage: Encodable {
     var sections: [SectionBody]
     var cursor: CursorBody
     var fields: [String: String]
+    /// True for words shown at a pause the recognizer kept inside its utterance: the next utterance message
+    /// replaces them (and the sections sent with them).
+    var provisional: Bool
 
     init(_ update: UtteranceUpdate) {
+        provisional = update.provisional
         let policy = WordRiskPolicy()
         words = AssessedWord.assess(update.words, policy: policy)
         end = update.end

@@ -70,6 +70,10 @@ final class PocketSphinxDecoder {
         if result < 0 { throw .decoderFailed("ps_process_raw", code: result) }
     }
 
+    /// Feature frames the open utterance has searched so far (silence the voice-activity detector dropped is not
+    /// counted).
+    var utteranceFrames: Int { Int(ps_get_n_frames(decoder)) }
+
     /// PocketSphinx's voice-activity flag for the audio processed so far.
     var inSpeech: Bool { ps_get_in_speech(decoder) != 0 }
 

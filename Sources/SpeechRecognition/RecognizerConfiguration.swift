@@ -75,14 +75,17 @@ public struct RecognizerConfiguration: Sendable, Hashable {
         }
     }
 
+    /// False for a decoder whose only searches are grammars (the number pass): the language model is not loaded.
+    var loadsLanguageModel = true
+
     var arguments: [String] {
         var options: [String: String] = [
             "-hmm": acousticModel.path,
-            "-lm": languageModel.path,
             "-dict": dictionary.path,
             // Per decoder, unlike err_set_logfp, so one decoder's silence cannot hide another's errors.
             "-logfn": "/dev/null",
         ]
+        if loadsLanguageModel { options["-lm"] = languageModel.path }
         options.merge(extraOptions) { _, new in new }
         return options.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] }
     }

@@ -12,14 +12,16 @@ import TestSupport
 enum VoiceHarness {
     static let slug = "chest-radiograph-2-views"
 
+    /// The product's recognizer: radiology models and options, utterances ended only where a thought ends.
     static func recognizer() throws -> Recognizer {
-        try Recognizer(
-            configuration: RecognizerConfiguration(
-                acousticModel: URL(fileURLWithPath: "/usr/share/pocketsphinx/model/en-us/en-us"),
+        let recognizer = try Recognizer(
+            configuration: .radiology(
                 languageModel: ProjectPaths.root.appendingPathComponent("Lexicon/radiology.lm.bin"),
                 dictionary: ProjectPaths.root.appendingPathComponent("Lexicon/radscribe.dict")
             )
         )
+        recognizer.endsUtteranceAtPause = DictationCommand.pauseEndsUtterance
+        return recognizer
     }
 
     /// Speaks each line as its own utterance, with a pause between lines.
@@ -52,9 +54,9 @@ enum VoiceHarness {
         }
         let box = Box(DictationSession(template: template))
         var used: [String?] = []
-        recognizer.searchAfterUtterance = { utterance in
+        recognizer.searchAfterUtterance = { utterances in
             used.append(recognizer.currentSearch)
-            box.session.dictate(utterance)
+            for utterance in utterances { box.session.dictate(utterance) }
             return box.session.currentField.flatMap { searches[DictationSession.key(of: $0)] }
         }
         _ = try recognizer.transcribe(audio)

@@ -1,4 +1,5 @@
 import AudioCapture
+import Dictation
 import Foundation
 import RadScribeCore
 import SpeechRecognition
@@ -9,10 +10,17 @@ import TestSupport
 /// or long silences give the same words, and a "no" after a long pause is kept.
 @Suite("Pauses of every length", .serialized)
 struct PauseTests {
-    static let product = RecognizerConfiguration.radiology(
+    static let configuration = RecognizerConfiguration.radiology(
         languageModel: ProjectPaths.root.appendingPathComponent("Lexicon/radiology.lm.bin"),
         dictionary: ProjectPaths.root.appendingPathComponent("Lexicon/radscribe.dict")
     )
+
+    /// The product's recognizer: utterances end only at a pause after a thought ends (`--utterance-end thought`).
+    static func product() throws -> Recognizer {
+        let recognizer = try Recognizer(configuration: configuration)
+        recognizer.endsUtteranceAtPause = DictationCommand.pauseEndsUtterance
+        return recognizer
+    }
 
     /// Each phrase synthesized on its own, joined by `pause` seconds of a low noise floor (a room, not digital zero).
     static func joined(_ phrases: [String], voice: TestVoice, pause: Double, in directory: URL) throws -> PCMAudio {
@@ -38,9 +46,9 @@ struct PauseTests {
     func pauseLengthDoesNotChangeWords(voice: TestVoice) throws {
         let directory = try ProjectPaths.temporaryDirectory("pauses")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let short = try Recognizer(configuration: Self.product)
+        let short = try Self.product()
             .transcribe(try Self.joined(Self.dictation, voice: voice, pause: 0.2, in: directory)).spokenText
-        let long = try Recognizer(configuration: Self.product)
+        let long = try Self.product()
             .transcribe(try Self.joined(Self.dictation, voice: voice, pause: 2.5, in: directory)).spokenText
         #expect(long == short, "0.2 s: \(short)\n2.5 s: \(long)")
         #expect(long.contains("no pneumothorax") && long.contains("no acute"), "\(long)")
@@ -54,9 +62,79 @@ struct PauseTests {
             let audio = try Self.joined(
                 ["impression colon", "no acute intracranial process period"], voice: voice, pause: pause, in: directory
             )
-            let spoken = try Recognizer(configuration: Self.product).transcribe(audio).spokenText
+            let spoken = try Self.product().transcribe(audio).spokenText
             #expect(spoken.contains("no acute intracranial"), "\(voice.rawValue), \(pause) s: \(spoken)")
         }
+    }
+}
+
+/// A pause kept inside the decoder's utterance (after "colon", mid-sentence) must not cost what a pause between
+/// utterances gives: word times in the stream, one utterance per stretch of speech, words shown at the pause.
+@Suite("Pauses kept inside an utterance", .serialized)
+struct KeptPauseTests {
+    static let phrases = ["impression colon", "no acute intracranial process period"]
+
+    @Test("words after a kept pause are timed in the stream, and open an utterance of their own")
+    func timesAndStretches() throws {
+        let directory = try ProjectPaths.temporaryDirectory("kept-pause")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let audio = try PauseTests.joined(Self.phrases, voice: .fliteSLT, pause: 2.5, in: directory)
+        let first = try WAVReader.read(contentsOf: directory.appendingPathComponent("flite-slt-0.wav"))
+        let firstSeconds = Double(first.samples.count) / 16_000
+        let kept = try PauseTests.product().transcribe(audio)
+        let split = try Recognizer(configuration: PauseTests.configuration).transcribe(audio)
+        #expect(kept.utterances.map(\.spokenText) == ["impression colon", "no acute intracranial process period"])
+        let no = try #require(kept.utterances.last?.words.first)
+        // The second phrase starts 2.5 s after the first ends; the decoder itself would time it from the first.
+        #expect(abs(no.start - (firstSeconds + 2.5)) < 0.25, "\"no\" at \(no.start) s, phrase at \(firstSeconds + 2.5) s")
+        // Every-pause splitting times words exactly; the kept pause agrees with it to a few frames.
+        let exact = split.utterances.flatMap(\.words)
+        let retimed = kept.utterances.flatMap(\.words)
+        try #require(exact.map(\.text) == retimed.map(\.text), "\(exact.map(\.text)) / \(retimed.map(\.text))")
+        for (a, b) in zip(exact, retimed) {
+            #expect(abs(a.start - b.start) < 0.06, "\(a.text): \(a.start) s split, \(b.start) s kept")
+        }
+    }
+
+    @Test("at a kept pause the words so far are shown at once, then replaced by the final words")
+    func provisionalWordsAtThePause() throws {
+        let directory = try ProjectPaths.temporaryDirectory("kept-pause-live")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let audio = try PauseTests.joined(Self.phrases, voice: .fliteRMS, pause: 1.5, in: directory)
+        let recognizer = try PauseTests.product()
+        var finals: [[Utterance]] = []
+        recognizer.searchAfterUtterance = { finals.append($0); return nil }
+        try recognizer.beginStream()
+        var shown: [String] = []
+        var revision = 0
+        for start in stride(from: 0, to: audio.samples.count, by: 1_600) {  // 100 ms at a time, as a microphone
+            try recognizer.feed(audio.samples[start..<min(start + 1_600, audio.samples.count)])
+            if recognizer.provisionalRevision != revision {
+                revision = recognizer.provisionalRevision
+                if !recognizer.provisionalUtterances.isEmpty {
+                    shown.append(recognizer.provisionalUtterances.map(\.spokenText).joined(separator: " | "))
+                }
+            }
+        }
+        // The pause after "colon" was kept: the heading was shown during the pause, not held back to the end.
+        #expect(shown == ["impression colon"], "\(shown)")
+        #expect(finals.isEmpty, "nothing final before the thought ended: \(finals)")
+        let transcript = try recognizer.finishStream()
+        #expect(recognizer.provisionalUtterances.isEmpty)
+        #expect(finals.count == 1 && finals[0].count == 2, "one close, two stretches: \(finals)")
+        #expect(transcript.spokenText.hasPrefix("impression colon no acute"), "\(transcript.spokenText)")
+    }
+
+    @Test("a command after a pause ends the utterance, so the next one can use the field's grammar")
+    func commandEndsTheUtterance() {
+        #expect(DictationCommand.pauseEndsUtterance(UtterancePause(words: ["there", "is", "effusion", "period"], phraseStart: 0)))
+        #expect(!DictationCommand.pauseEndsUtterance(UtterancePause(words: ["impression", "colon"], phraseStart: 0)))
+        #expect(!DictationCommand.pauseEndsUtterance(UtterancePause(words: ["there", "is", "a"], phraseStart: 0)))
+        #expect(DictationCommand.pauseEndsUtterance(UtterancePause(words: ["a", "b", "next", "field"], phraseStart: 2)))
+        #expect(DictationCommand.pauseEndsUtterance(UtterancePause(words: ["x", "go", "to", "impression"], phraseStart: 1)))
+        // "next field" inside a phrase that did not open with it is dictation ("next to the field of view").
+        #expect(!DictationCommand.pauseEndsUtterance(UtterancePause(words: ["a", "next", "field"], phraseStart: 0)))
+        #expect(DictationCommand.pauseEndsUtterance(UtterancePause(words: [], phraseStart: 0)))
     }
 }
 

@@ -292,7 +292,7 @@ function onMessage(event) {
             if (message.command) toast(`Command: ${message.command}`);
             window.radscribeUtterances.push({
                 words: (message.words || []).map((w) => w.text), end: message.end, command: message.command ?? null,
-                cursor: message.cursor || null,
+                cursor: message.cursor || null, provisional: !!message.provisional,
             });
             state.utterances++;
             document.body.dataset.utterances = String(state.utterances);
