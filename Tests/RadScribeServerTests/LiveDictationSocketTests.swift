@@ -86,6 +86,48 @@ struct LiveDictationSocketTests {
         #expect(try fixture.database.unfinishedCaptures(accession: accession).isEmpty)
     }
 
+    @Test("a pause after \"colon\" shows the words at once as provisional; the final words replace them and are saved")
+    func provisionalWordsAtAPause() async throws {
+        let fixture = try WorkstationFixture.make(label: "ws-provisional")
+        let accession = "WS-PROVISIONAL-1"
+        try fixture.scheduledOrder(accession)
+        var speech: [Int16] = Array(repeating: 0, count: 8_000)
+        for (index, text) in ["impression colon", "no acute cardiopulmonary process period"].enumerated() {
+            let file = fixture.directory.appendingPathComponent("phrase-\(index).wav")
+            try SpeechSynthesizer.synthesize(text, voice: .fliteRMS, to: file)
+            speech += try WAVReader.read(contentsOf: file).samples
+            speech += Array(repeating: 0, count: 32_000)  // 2 s
+        }
+        let samples = speech
+        let token = try #require(fixture.tokens[.radiologist])
+        let received = MessageLog()
+        try await fixture.server(dictation: try Self.engine(fixture)).makeApplication().test(.live) { client in
+            try await client.ws("/api/dictation?token=\(token)") { inbound, outbound, _ in
+                try await outbound.write(
+                    .text(#"{"type":"start","accession":"\#(accession)","template":"\#(WorkstationFixture.template)","source":"browser"}"#)
+                )
+                for frame in Self.frames(samples) { try await outbound.write(.binary(frame)) }
+                try await outbound.write(.text(#"{"type":"stop"}"#))
+                for try await message in inbound.messages(maxSize: 1 << 22) {
+                    if case .text(let text) = message { received.append(text) }
+                }
+            }
+        }
+        let utterances = received.objects.filter { $0["type"] as? String == "utterance" }
+        let words = { (message: [String: Any]) in
+            ((message["words"] as? [[String: Any]]) ?? []).compactMap { $0["text"] as? String }.joined(separator: " ")
+        }
+        let provisional = utterances.filter { $0["provisional"] as? Bool == true }
+        // The heading's pause did not end the utterance, and its words did not wait for the end of the thought.
+        #expect(provisional.map(words).contains("impression colon"), "\(utterances.map(words))")
+        #expect(utterances.last?["provisional"] as? Bool == false)
+        #expect(utterances.filter { $0["provisional"] as? Bool == false }.map(words).joined(separator: " ")
+            .hasPrefix("impression colon no acute"), "\(utterances.map(words))")
+        let stored = try fixture.database.existingReport(accession: accession)
+        let impression = stored.sections.first { $0.key == "impression" }?.text ?? ""
+        #expect(impression.lowercased().hasPrefix("no acute"), "impression: \(impression)")
+    }
+
     @Test("a connection lost before stop keeps the draft; a transcriptionist cannot open one")
     func lostConnectionKeepsDraft() async throws {
         let fixture = try WorkstationFixture.make(label: "ws-lost")
