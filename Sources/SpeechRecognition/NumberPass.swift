@@ -8,7 +8,8 @@ import RadScribeCore
 /// "forty" is likelier there. After each utterance, every stretch of the first pass that looks like a number
 /// (``NumberSpans``) is decoded again by a decoder whose only search is ``MeasurementGrammar``: acoustics alone,
 /// among sequences that are numbers. Where the two passes disagree, the grammar's number is written and its words
-/// marked with a low confidence, so the transcriptionist is pointed at them.
+/// marked with a low confidence, so the transcriptionist is pointed at them. Only doubtful stretches are decoded
+/// again (``NumberSpans/isDoubtful(_:)``).
 final class NumberPass {
     private let decoder: PocketSphinxDecoder
     static let grammarName = "radscribe_numbers"
@@ -35,7 +36,7 @@ final class NumberPass {
     func refine(_ words: [RecognizedWord], audio: [Int16], audioStart: Int) throws -> [RecognizedWord] {
         var result = words
         // From the last stretch back, so earlier indices stay valid as stretches change length.
-        for span in NumberSpans.find(in: words.map { $0.text }).reversed() {
+        for span in NumberSpans.toDecide(in: words).reversed() {
             let first = words[span.lowerBound]
             let last = words[span.upperBound - 1]
             let rate = Double(PCMAudio.recognizerSampleRate)
@@ -133,6 +134,32 @@ enum NumberSpans {
             index = end
         }
         return spans
+    }
+
+    /// Letters that name a vertebra ("c six seven", "l five s one"): levels, not measurements.
+    static let vertebralLetters: Set<String> = ["c", "t", "l", "s"]
+    /// Number words heard with less confidence than this are decided again.
+    static let doubtfulConfidence = 0.5
+
+    /// The stretches of a first pass to decode again: number-like (``find(in:)``), doubtful (``isDoubtful(_:)``),
+    /// and not a vertebral level.
+    static func toDecide(in words: [RecognizedWord]) -> [Range<Int>] {
+        find(in: words.map { $0.text }).filter { span in
+            if span.lowerBound > 0, vertebralLetters.contains(words[span.lowerBound - 1].text) { return false }
+            return isDoubtful(words[span])
+        }
+    }
+
+    /// Whether a stretch is worth deciding again: it has a stray word or a homophone (the first pass could not make
+    /// a number of it), or a number word heard with low confidence. A confident number is the first pass's: on the
+    /// development set the grammar, acoustics alone, turned "seven" into "seventy" and "two" into "eighteen" as
+    /// readily as it turned "forty" into the "fourteen" that was said, and path scores did not tell them apart.
+    static func isDoubtful(_ span: ArraySlice<RecognizedWord>) -> Bool {
+        span.contains { word in
+            let text = word.text
+            if numberWords.contains(text) { return word.confidence < doubtfulConfidence }
+            return !joiners.contains(text) && !MeasurementGrammar.units.contains(text)
+        }
     }
 
     /// Whether the grammar may put `second` where the first pass heard `first`: any number word for a number-like
