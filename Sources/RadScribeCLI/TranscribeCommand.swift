@@ -111,7 +111,8 @@ struct FileTranscription: Encodable {
     var transcript: Transcript
     var text: String
     var decodeCPUSeconds: Double
-    /// Seconds from end of speech (as the decoder detected it) to each utterance's final words.
+    /// Seconds from each end of speech the decoder detected to the words shown for it: the final words of an utterance,
+    /// or the provisional words at a pause kept inside one.
     var latencies: [Double]
     /// Flags numbers, laterality, negations and low-confidence words in each word's `risks`.
     var riskPolicy = WordRiskPolicy()
@@ -121,13 +122,12 @@ struct FileTranscription: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case file, text, spoken, duration, decodeCPUSeconds, realTimeFactor, utterances
+        case file, text, spoken, duration, decodeCPUSeconds, realTimeFactor, utterances, latencies
     }
 
     struct UtteranceOutput: Encodable {
         var start: Double
         var end: Double
-        var latency: Double?
         var words: [AssessedWord]
     }
 
@@ -139,15 +139,15 @@ struct FileTranscription: Encodable {
         try container.encode(transcript.audioDuration, forKey: .duration)
         try container.encode(decodeCPUSeconds, forKey: .decodeCPUSeconds)
         try container.encode(realTimeFactor, forKey: .realTimeFactor)
-        let utterances = transcript.utterances.enumerated().map { index, utterance in
+        let utterances = transcript.utterances.map { utterance in
             UtteranceOutput(
                 start: utterance.start,
                 end: utterance.end,
-                latency: index < latencies.count ? latencies[index] : nil,
                 words: AssessedWord.assess(utterance.words, policy: riskPolicy)
             )
         }
         try container.encode(utterances, forKey: .utterances)
+        try container.encode(latencies, forKey: .latencies)
     }
 }
 
