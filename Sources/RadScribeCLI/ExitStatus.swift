@@ -19,7 +19,8 @@ enum ExitStatus {
     static let noPermission: Int32 = 77  // the user's role may not do this, or the login failed
 
     static let summary = """
-        0 success; 1 refused by the report's state (e.g. already signed, illegal transition), a duplicate, or a \
+        0 success; 1 refused by the report's state (e.g. already signed, illegal transition, an edit of a version \
+        that is no longer the newest), a duplicate, or a \
         message rejected by the RIS (AE/AR); \
         64 usage error; 65 bad input (audio, template, message); 66 not found (accession, template, file, user); \
         69 unavailable (audio device, model files); 70 internal error; 74 storage error (disk full, read-only); \
@@ -45,7 +46,8 @@ enum ExitStatus {
         case let error as ReportStoreError:
             switch error.code {
             case .orderNotFound, .reportNotFound, .templateNotFound, .userNotFound, .outboxMessageNotFound: return notFound
-            case .alreadySigned, .reportNotEditable, .illegalTransition, .userExists, .orderExists: return refused
+            case .alreadySigned, .reportNotEditable, .illegalTransition, .userExists, .orderExists, .staleEdit:
+                return refused
             case .notPermitted, .authenticationFailed, .accountLocked: return noPermission
             case .invalidArgument: return badInput
             case .storageFull, .readOnly, .databaseUnusable: return ioError

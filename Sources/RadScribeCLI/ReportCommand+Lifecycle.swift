@@ -83,6 +83,15 @@ extension ReportCommand {
 
         @OptionGroup var section: SectionTextOptions
 
+        @Option(
+            name: .customLong("based-on"),
+            help: ArgumentHelp(
+                "The version the edit was made on (`report show`); refused, exit 1, if another was saved since.",
+                valueName: "version"
+            )
+        )
+        var basedOn: Int?
+
         @OptionGroup var actor: ActorOptions
 
         @OptionGroup var database: DatabaseOptions
@@ -90,10 +99,9 @@ extension ReportCommand {
         func run() throws {
             try reportingErrors {
                 let store = try database.open()
-                let current = try store.existingReport(accession: accession)
-                let report = try store.edit(
-                    accession: accession, sections: try section.apply(to: current.sections), by: actor.user
-                )
+                let report = try store.edit(accession: accession, by: actor.user, basedOn: basedOn) { current in
+                    try section.apply(to: current.sections)
+                }
                 Console.write("saved \(report.accession) version \(report.versionNumber) (\(report.status.rawValue))\n")
             }
         }

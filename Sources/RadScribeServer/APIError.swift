@@ -42,7 +42,7 @@ struct APIError: HTTPResponseError {
                 case .orderNotFound, .reportNotFound, .templateNotFound, .userNotFound, .outboxMessageNotFound: .notFound
                 case .notPermitted: .forbidden
                 case .authenticationFailed, .accountLocked: .unauthorized
-                case .alreadySigned, .reportNotEditable, .illegalTransition, .userExists, .orderExists: .conflict
+                case .alreadySigned, .reportNotEditable, .illegalTransition, .userExists, .orderExists, .staleEdit: .conflict
                 case .invalidArgument: .badRequest
                 case .storageFull, .readOnly, .databaseUnusable: .serviceUnavailable
                 }

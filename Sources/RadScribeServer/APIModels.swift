@@ -83,6 +83,9 @@ extension SectionBody {
 
 struct SectionsBody: Decodable {
     var sections: [SectionBody]
+    /// The version the edit was made on (`version` of the report as loaded). A newer stored version refuses the edit
+    /// with 409 and saves nothing; absent, the edit applies to whatever is newest.
+    var version: Int?
 }
 
 struct SignBody: Decodable {

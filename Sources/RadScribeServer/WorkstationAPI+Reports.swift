@@ -20,8 +20,9 @@ extension WorkstationAPI {
             let (user, accession) = try Self.caller(context, RouteAccess.dictating)
             let body = try await request.decode(as: SectionsBody.self, context: context)
             let report = try await Blocking.run {
-                let current = try database.existingReport(accession: accession)
-                return try database.edit(accession: accession, sections: try Self.merge(body, into: current), by: user.name)
+                try database.edit(accession: accession, by: user.name, basedOn: body.version) { current in
+                    try Self.merge(body, into: current)
+                }
             }
             return try JSONResponse.make(ReportBody(report, for: user.role))
         }
@@ -36,7 +37,9 @@ extension WorkstationAPI {
                         "report \(accession) is \(current.status.rawValue); only a report sent for correction is corrected"
                     )
                 }
-                return try database.edit(accession: accession, sections: try Self.merge(body, into: current), by: user.name)
+                return try database.edit(accession: accession, by: user.name, basedOn: body.version) { current in
+                    try Self.merge(body, into: current)
+                }
             }
             return try JSONResponse.make(ReportBody(report, for: user.role))
         }
@@ -88,10 +91,9 @@ extension WorkstationAPI {
             let (user, accession) = try Self.caller(context, [.radiologist])
             let body = try await request.decode(as: SectionsBody.self, context: context)
             let report = try await Blocking.run {
-                let current = try database.existingReport(accession: accession)
-                return try database.issueCorrection(
-                    accession: accession, sections: try Self.merge(body, into: current), by: user.name
-                )
+                try database.issueCorrection(accession: accession, by: user.name, basedOn: body.version) { current in
+                    try Self.merge(body, into: current)
+                }
             }
             return try JSONResponse.make(ReportBody(report, for: user.role))
         }

@@ -106,10 +106,26 @@ extension ReportDatabase {
 
     /// Saves edited text of a draft as a new version. A transcriptionist's edit of a report sent for correction
     /// completes the correction (`corrected-draft`).
-    public func edit(accession: String, sections: [ReportSection], by user: String) throws -> StoredReport {
+    /// - Parameter version: the version the editor started from. When another version was saved since, the edit is
+    ///   refused (``ReportStoreError/Code/staleEdit``) and nothing changes: two editors cannot overwrite each other.
+    public func edit(accession: String, sections: [ReportSection], by user: String, basedOn version: Int? = nil) throws
+        -> StoredReport
+    {
+        try edit(accession: accession, by: user, basedOn: version) { [sections] _ in sections }
+    }
+
+    /// Saves an edit computed from the report as stored, read in the same transaction as the write (so a section
+    /// edit merged into the others cannot overwrite what was saved meanwhile).
+    public func edit(
+        accession: String, by user: String, basedOn version: Int? = nil,
+        change: @Sendable (StoredReport) throws -> [ReportSection]
+    ) throws -> StoredReport {
         try write { db in
             let acting = try ActingUser.registered(db, user)
             var report = try Self.existingRecord(db, accession: accession)
+            let current = try Self.storedReport(db, accession: accession)
+            try Self.requireCurrent(current, basedOn: version)
+            let sections = try change(current)
             let status = ReportStatus(rawValue: report.status)
             let action: ReportAction =
                 status == .pendingCorrection || (status == .correctedDraft && acting.role == .transcriptionist)
@@ -118,6 +134,11 @@ extension ReportDatabase {
             try Self.apply(action, to: &report, accession: accession, by: acting, content: content, at: Date(), in: db)
             return try Self.storedReport(db, accession: accession)
         }
+    }
+
+    static func requireCurrent(_ report: StoredReport, basedOn version: Int?) throws {
+        guard let version, version != report.versionNumber else { return }
+        throw ReportStoreError.staleEdit(report.accession, basedOn: version, current: report.versionNumber)
     }
 
     /// Sends a draft to a transcriptionist for correction.
@@ -166,10 +187,24 @@ extension ReportDatabase {
     }
 
     /// Replaces the text of a finalized report with a correction: a new version, HL7 result status C.
-    public func issueCorrection(accession: String, sections: [ReportSection], by user: String) throws -> StoredReport {
+    /// - Parameter version: as for ``edit(accession:sections:by:basedOn:)``.
+    public func issueCorrection(accession: String, sections: [ReportSection], by user: String, basedOn version: Int? = nil)
+        throws -> StoredReport
+    {
+        try issueCorrection(accession: accession, by: user, basedOn: version) { [sections] _ in sections }
+    }
+
+    /// A correction computed from the report as stored, in the same transaction as the write.
+    public func issueCorrection(
+        accession: String, by user: String, basedOn version: Int? = nil,
+        change: @Sendable (StoredReport) throws -> [ReportSection]
+    ) throws -> StoredReport {
         try write { db in
             let acting = try ActingUser.registered(db, user)
             var report = try Self.existingRecord(db, accession: accession)
+            let current = try Self.storedReport(db, accession: accession)
+            try Self.requireCurrent(current, basedOn: version)
+            let sections = try change(current)
             let content = VersionContent(sections: sections, spokenWords: [:], source: acting.source)
             try Self.apply(
                 .correction, to: &report, accession: accession, by: acting, content: content, at: Date(), in: db

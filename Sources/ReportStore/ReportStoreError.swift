@@ -26,6 +26,8 @@ public struct ReportStoreError: Error, Sendable, Hashable, CustomStringConvertib
         case databaseUnusable
         /// No HL7 outbox row with that id.
         case outboxMessageNotFound
+        /// An edit made on a version that is no longer the newest: someone saved in between.
+        case staleEdit
     }
 
     public let code: Code
@@ -75,6 +77,14 @@ public struct ReportStoreError: Error, Sendable, Hashable, CustomStringConvertib
         case .illegalTransition:
             ReportStoreError(.illegalTransition, "report \(accession): \(refusal.reason); nothing changed")
         }
+    }
+
+    static func staleEdit(_ accession: String, basedOn: Int, current: Int) -> ReportStoreError {
+        ReportStoreError(
+            .staleEdit,
+            "report \(accession) was changed since version \(basedOn) (it is now version \(current)); "
+                + "nothing was saved: open the newest version and make the change again"
+        )
     }
 
     static func userNotFound(_ name: String) -> ReportStoreError {

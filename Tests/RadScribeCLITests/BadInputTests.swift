@@ -99,6 +99,19 @@ struct BadInputTests {
         )
         try expectRefused(cli, ["restore", "/nonexistent/backup.sqlite"], exitCode: 65, mentioning: "no backup file")
 
+        // An edit made on a version that is no longer the newest is refused, and saves nothing.
+        let shown = try cli.run(["report", "show", "GOOD1", "--json"])
+        let json = try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any]
+        let version = try #require(json?["version"] as? Int, "\(shown.stdout)")
+        #expect(try cli.run(["report", "edit", "GOOD1", "--section", "findings", "--text", "First.", "--based-on",
+                             String(version), "--as", "drsmith"]).exitCode == 0)
+        try expectRefused(
+            cli, ["report", "edit", "GOOD1", "--section", "findings", "--text", "Second.", "--based-on", String(version),
+                  "--as", "drsmith"],
+            exitCode: 1, mentioning: "nothing was saved"
+        )
+        #expect(try cli.run(["report", "show", "GOOD1"]).stdout.contains("First."))
+
         #expect(try cli.run(["report", "sign", "GOOD1", "--as", "drsmith"]).exitCode == 0)
         try expectRefused(
             cli, ["report", "edit", "GOOD1", "--section", "findings", "--text", "Changed.", "--as", "drsmith"],

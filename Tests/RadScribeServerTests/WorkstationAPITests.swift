@@ -177,6 +177,38 @@ struct WorkstationAPITests {
         #expect(verdict.passed, "\(verdict.output)")
     }
 
+    @Test("two editors of one draft: the one who saves second on the same version gets 409, and nothing is lost")
+    func staleEditIsRefused() async throws {
+        let fixture = try WorkstationFixture.make(label: "ws-stale")
+        let loaded = try fixture.dictatedDraft(script: "findings\nno pneumothorax period\ngo to impression\nnormal period")
+        let accession = WorkstationFixture.accession
+        let tokens = fixture.tokens
+        try await fixture.server().makeRouter().buildApplication().test(.router) { client in
+            let first = try await client.call(
+                .put, "/api/reports/\(accession)", as: .radiologist, tokens: tokens,
+                json: #"{"sections":[{"key":"findings","text":"No pneumothorax. Small left effusion."}],"version":\#(loaded.versionNumber)}"#
+            )
+            #expect(first.status == .ok)
+            let second = try await client.call(
+                .put, "/api/reports/\(accession)", as: .radiologist, tokens: tokens,
+                json: #"{"sections":[{"key":"impression","text":"Normal chest."}],"version":\#(loaded.versionNumber)}"#
+            )
+            #expect(second.status == .conflict)
+            #expect((second.body.json["error"] as? String ?? "").contains("nothing was saved"), "\(second.body.json)")
+            // The stale editor reloads and saves on the newest version: both changes stand.
+            let newest = try await client.call(.get, "/api/reports/\(accession)", as: .radiologist, tokens: tokens)
+            let version = try #require(newest.body.json["version"] as? Int)
+            let retry = try await client.call(
+                .put, "/api/reports/\(accession)", as: .radiologist, tokens: tokens,
+                json: #"{"sections":[{"key":"impression","text":"Normal chest."}],"version":\#(version)}"#
+            )
+            #expect(retry.status == .ok)
+        }
+        let stored = try fixture.database.existingReport(accession: accession)
+        #expect(stored.sections.first { $0.key == "findings" }?.text == "No pneumothorax. Small left effusion.")
+        #expect(stored.sections.first { $0.key == "impression" }?.text == "Normal chest.")
+    }
+
     @Test("administration: users, bad input and the HL7 queue")
     func administration() async throws {
         let fixture = try WorkstationFixture.make(label: "ws-admin")

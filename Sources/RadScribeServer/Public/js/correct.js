@@ -11,6 +11,8 @@ const riskNames = {
 let wordNodes = []; // [{node, start, end}], sorted by start
 let current = null;
 let accession = null;
+// The version the corrections are made on: the server refuses (409) a save if another version was saved meanwhile.
+let loadedVersion = null;
 
 function renderWords(report) {
     const view = $("word-view");
@@ -99,7 +101,7 @@ async function save(event) {
     const sections = [...document.querySelectorAll("#editors textarea")].map((t) => ({ key: t.dataset.section, text: t.value }));
     $("save").disabled = true;
     try {
-        const report = await api(`/api/reports/${encodeURIComponent(accession)}/correction`, { method: "POST", body: { sections } });
+        const report = await api(`/api/reports/${encodeURIComponent(accession)}/correction`, { method: "POST", body: { sections, version: loadedVersion } });
         document.body.dataset.saved = "true";
         document.body.dataset.reportStatus = report.status;
         const done = $("done");
@@ -129,6 +131,7 @@ async function main() {
         showError(error, "Could not load the report: ");
         return;
     }
+    loadedVersion = report.version;
     const order = report.order || {};
     $("report-info").append(
         el("dt", {}, "Status"), el("dd", {}, statusBadge(report.status)),

@@ -128,8 +128,11 @@ function showSectionsForm(kind) {
         el("textarea", { id: `${kind}-${s.key}`, "data-section": s.key, rows: "3" }, s.text || "")));
     const submit = button(kind === "amend" ? "Save the correction of the final report" : "Save the draft", `confirm-${kind}`, () => {
         const sections = [...form.querySelectorAll("textarea[data-section]")].map((t) => ({ key: t.dataset.section, text: t.value }));
-        if (kind === "amend") act("Amended", () => api(path("/amend"), { method: "POST", body: { sections } }));
-        else act("Draft saved", () => api(path(""), { method: "PUT", body: { sections } }));
+        // The version shown travels with the edit: if someone saved meanwhile, the server refuses (409) instead of
+        // overwriting their change.
+        const version = report.version;
+        if (kind === "amend") act("Amended", () => api(path("/amend"), { method: "POST", body: { sections, version } }));
+        else act("Draft saved", () => api(path(""), { method: "PUT", body: { sections, version } }));
     }, "primary");
     form.replaceChildren(el("h2", {}, kind === "amend" ? "Amend the final report" : "Edit the draft"), ...editors, el("p", {}, submit));
     form.classList.remove("hidden");
