@@ -87,9 +87,14 @@ let package = Package(
         ),
         // The web workstation: JSON API, live-dictation WebSocket and the static pages in Public/.
         .target(
+            name: "RadScribeApp",
+            dependencies: ["RadScribeCore", "ReportStore", "ReportTemplates", "ReportChecks"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "RadScribeServer",
             dependencies: [
-                "RadScribeCore", "ReportStore", "ReportTemplates", "ReportChecks", "Dictation", "HL7",
+                "RadScribeCore", "ReportStore", "ReportTemplates", "ReportChecks", "Dictation", "HL7", "RadScribeApp",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -111,7 +116,7 @@ let package = Package(
             name: "RadScribeCLI",
             dependencies: [
                 "RadScribeCore", "AudioCapture", "SpeechRecognition", "ReportTemplates", "Dictation", "ReportChecks",
-                "ReportStore", "HL7", "HL7Inbound", "RadScribeServer", "Ontology", "MLLP", "Pronunciation",
+                "ReportStore", "HL7", "HL7Inbound", "RadScribeServer", "RadScribeApp", "Ontology", "MLLP", "Pronunciation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),

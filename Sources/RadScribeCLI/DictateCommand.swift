@@ -159,8 +159,9 @@ struct DictateCommand: ParsableCommand {
             )
             return
         }
-        try SigningChecks.gate(accession: accession, store: store, force: false, fieldValues: fieldValues)
-        let signed = try store.sign(accession: accession, by: signer)
+        let signed = try SigningChecks.sign(
+            accession: accession, by: signer, force: false, store: store, fieldValues: fieldValues
+        )
         Console.error("signed \(accession) as \(signed.status.rawValue) by \(signer) (version \(signed.versionNumber))")
     }
 

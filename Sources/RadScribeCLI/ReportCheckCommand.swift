@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RadScribeApp
 import RadScribeCore
 import ReportChecks
 import ReportStore
@@ -46,34 +47,35 @@ struct ReportCheckCommand: ParsableCommand {
     }
 }
 
-/// The checks before signing, as the CLI runs them on a stored report.
+/// The checks before signing as the CLI prints them; ``SigningService`` runs them (the same ones as the web API's).
 enum SigningChecks {
-    /// Checks a stored report against its order and template.
     static func results(accession: String, store: ReportDatabase, fieldValues: [String: String]? = nil) throws -> [CheckResult] {
-        let report = try store.existingReport(accession: accession)
-        let template = try store.template(slug: report.templateSlug).map(BundledTemplates.parse)
-        return ReportChecker().check(
-            ReportCheckInput(order: report.order, template: template, sections: report.sections, fieldValues: fieldValues)
-        )
+        try SigningService(store: store).checks(accession: accession, fieldValues: fieldValues)
     }
 
     static func print(_ results: [CheckResult], to write: (String) -> Void) {
         for result in results { write("\(result)") }
     }
 
-    /// Runs the checks and throws (exit 1) when one blocks and `force` is off; prints every result to stderr.
-    static func gate(accession: String, store: ReportDatabase, force: Bool, fieldValues: [String: String]? = nil) throws {
-        let results = try results(accession: accession, store: store, fieldValues: fieldValues)
-        print(results, to: Console.error)
-        guard ReportChecker.blocksSigning(results) else { return }
-        if force {
-            Console.error("signing despite blocking problems (--force)")
-            return
+    /// Signs through ``SigningService``, printing every check result to stderr; a blocking one refuses (exit 1)
+    /// unless `force`.
+    static func sign(
+        accession: String, by user: String, preliminary: Bool = false, force: Bool, store: ReportDatabase,
+        fieldValues: [String: String]? = nil
+    ) throws -> StoredReport {
+        do {
+            let signed = try SigningService(store: store).sign(
+                accession: accession, by: user, preliminary: preliminary, force: force, fieldValues: fieldValues
+            )
+            print(signed.checks, to: Console.error)
+            if signed.forced { Console.error("signed despite blocking problems (--force)") }
+            return signed.report
+        } catch let refusal as SigningRefusal {
+            print(refusal.results, to: Console.error)
+            throw CLIError(
+                description: "not signed: \(refusal.blocking.count) blocking problem(s); fix them, or sign with --force to override",
+                exitCode: ExitStatus.refused
+            )
         }
-        throw CLIError(
-            description: "not signed: \(results.filter { $0.severity == .blocking }.count) blocking problem(s); fix them, "
-                + "or sign with --force to override",
-            exitCode: ExitStatus.refused
-        )
     }
 }

@@ -88,8 +88,9 @@ struct ReportCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let store = try database.open()
-                try SigningChecks.gate(accession: accession, store: store, force: force)
-                let report = try store.sign(accession: accession, by: radiologist, preliminary: preliminary)
+                let report = try SigningChecks.sign(
+                    accession: accession, by: radiologist, preliminary: preliminary, force: force, store: store
+                )
                 Console.write(
                     "signed \(report.accession) as \(report.status.rawValue) by \(radiologist) (version \(report.versionNumber))\n"
                 )

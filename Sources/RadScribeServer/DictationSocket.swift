@@ -4,6 +4,7 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOWebSocket
+import RadScribeApp
 import RadScribeCore
 import ReportChecks
 import ReportStore
@@ -199,7 +200,7 @@ struct DictationSocket {
         try await send(outcome.updates)
         let report = outcome.report
         let checks = try await Blocking.run { [database] in
-            try ReportChecking.results(for: report, fieldValues: outcome.fieldValues, database: database)
+            try SigningService(store: database).checks(for: report, fieldValues: outcome.fieldValues)
         }
         try await sendJSON(SavedMessage(report: ReportBody(report, for: user.role), signRequested: outcome.signRequested))
         try await sendJSON(ChecksMessage(checks: ChecksBody(checks)))
@@ -335,14 +336,3 @@ private struct ChecksMessage: Encodable {
 }
 
 /// The checks before signing of a stored report, against its order and template.
-enum ReportChecking {
-    static func results(for report: StoredReport, fieldValues: [String: String]? = nil, database: ReportDatabase) throws
-        -> [CheckResult]
-    {
-        let template = try database.template(slug: report.templateSlug, version: report.templateVersion)
-            .map { try ReportTemplate.parse(html: $0.html).template }
-        return ReportChecker().check(
-            ReportCheckInput(order: report.order, template: template, sections: report.sections, fieldValues: fieldValues)
-        )
-    }
-}

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import RadScribeApp
 import RadScribeCore
 import ReportChecks
 import ReportStore
@@ -51,7 +52,7 @@ extension WorkstationAPI {
         routes.add(.get, "/api/reports/:accession/checks", roles: RouteAccess.readers) { _, context in
             let (_, accession) = try Self.caller(context, RouteAccess.readers)
             let results = try await Blocking.run {
-                try ReportChecking.results(for: try database.existingReport(accession: accession), database: database)
+                try SigningService(store: database).checks(accession: accession)
             }
             return try JSONResponse.make(ChecksBody(results))
         }
@@ -59,22 +60,13 @@ extension WorkstationAPI {
             let (user, accession) = try Self.caller(context, RouteAccess.dictating)
             let body = try await Self.optionalBody(SignBody.self, request, context) ?? SignBody()
             let report = try await Blocking.run {
-                let current = try database.existingReport(accession: accession)
-                // The lifecycle speaks first: checks on a report this user may not sign would only distract.
-                _ = try ReportLifecycle.authorize(
-                    ReportLifecycle.signingAction(for: user.role, preliminary: body.preliminary ?? false),
-                    by: user.role, from: current.status
-                )
-                let checks = ChecksBody(try ReportChecking.results(for: current, database: database))
-                if checks.blocking, body.force != true {
-                    throw APIError(
-                        .conflict,
-                        "not signed: \(checks.results.filter { $0.severity == .blocking }.count) blocking problem(s); "
-                            + "fix them, or sign with force",
-                        checks: checks
-                    )
+                do {
+                    return try SigningService(store: database).sign(
+                        accession: accession, by: user.name, preliminary: body.preliminary ?? false, force: body.force == true
+                    ).report
+                } catch let refusal as SigningRefusal {
+                    throw APIError(.conflict, refusal.description, checks: ChecksBody(refusal.results))
                 }
-                return try database.sign(accession: accession, by: user.name, preliminary: body.preliminary ?? false)
             }
             return try JSONResponse.make(ReportBody(report, for: user.role))
         }

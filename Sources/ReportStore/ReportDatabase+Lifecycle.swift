@@ -163,6 +163,17 @@ extension ReportDatabase {
         }
     }
 
+    /// Whether `user` may sign the report now, with the refusal ``sign(accession:by:preliminary:at:)`` would give;
+    /// changes nothing. Callers ask before running the checks before signing, which would only distract otherwise.
+    public func authorizeSigning(accession: String, by user: String, preliminary: Bool = false) throws {
+        try read { db in
+            let acting = try ActingUser.registered(db, user)
+            let report = try Self.existingRecord(db, accession: accession)
+            let action = ReportLifecycle.signingAction(for: acting.role ?? .transcriptionist, preliminary: preliminary)
+            _ = try Self.authorize(action, on: report, accession: accession, by: acting)
+        }
+    }
+
     /// Adds an addendum to a finalized report: a new version whose `addendum` section gains `text`; the text
     /// signed before is unchanged.
     public func addAddendum(accession: String, text: String, by user: String) throws -> StoredReport {
@@ -304,29 +315,35 @@ extension ReportDatabase {
     /// when the RIS must hear of it, and the audit row. Any failure rolls all of them back together.
     /// - Returns: the new version, if one was written.
     @discardableResult
-    static func apply(
-        _ action: ReportAction, to report: inout ReportRecord, accession: String, by user: ActingUser,
-        content: VersionContent?, at time: Date, in db: Database
-    ) throws -> ReportVersionRecord? {
-        guard let reportID = report.id else { throw ReportStoreError.reportNotFound(accession) }
+    /// The status `action` leads to, or the store's refusal (already signed, not permitted, illegal transition).
+    static func authorize(_ action: ReportAction, on report: ReportRecord, accession: String, by user: ActingUser) throws
+        -> ReportStatus
+    {
         let from = ReportStatus(rawValue: report.status) ?? .draft
         let mayAct = user.role.map { ReportLifecycle.isPermitted(action, for: $0) } ?? true
         if action == .signFinal || action == .signPreliminary, from.isFinalized, mayAct {
             throw ReportStoreError.alreadySigned(accession, by: report.signedBy ?? "unknown")
         }
-        let next: ReportStatus
         do {
             if let role = user.role {
-                next = try ReportLifecycle.authorize(action, by: role, from: from)
+                return try ReportLifecycle.authorize(action, by: role, from: from)
             } else if action == .view || action == .export || action == .saveDraft {
                 // An unregistered dictation author or the local reader: the status rules only.
-                next = try ReportLifecycle.transition(action, from: from)
+                return try ReportLifecycle.transition(action, from: from)
             } else {
                 throw LifecycleRefusal(kind: .notPermitted, reason: "only a registered user may \(action.rawValue)")
             }
         } catch let refusal as LifecycleRefusal {
             throw ReportStoreError.refused(refusal, accession: accession, user: user.name)
         }
+    }
+
+    static func apply(
+        _ action: ReportAction, to report: inout ReportRecord, accession: String, by user: ActingUser,
+        content: VersionContent?, at time: Date, in db: Database
+    ) throws -> ReportVersionRecord? {
+        guard let reportID = report.id else { throw ReportStoreError.reportNotFound(accession) }
+        let next = try authorize(action, on: report, accession: accession, by: user)
 
         var version: ReportVersionRecord?
         if action != .view, action != .export {

@@ -52,6 +52,8 @@ final class NumberPass {
             // A stray word may only have been a number's "point" (or "by", "to"): anything else the grammar puts
             // there was forced into the number, and the first pass's words stand.
             guard zip(before, heard.map { $0.text }).allSatisfy(NumberSpans.mayBecome) else { continue }
+            // "to plan five" is "two point five" or nothing: "extends to within two" must not become "two to one".
+            if NumberSpans.homophones.contains(before[0]), heard.count > 1, heard[1].text != "point" { continue }
             let changed = heard.map { word in
                 var word = word
                 word.confidence = Self.changedConfidence

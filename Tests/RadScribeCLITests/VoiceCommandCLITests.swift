@@ -57,6 +57,8 @@ struct VoiceCommandCLITests {
         let cli = try CLIHarness("cli-sign-gate")
         let path = try script(cli, ["findings colon no pneumothorax period"])
         _ = try cli.run(["dictate", "--accession", "SG1", "--template", Self.template, "--script", path])
+        // A registered radiologist: the lifecycle (who may sign) speaks before the checks, as on the web.
+        #expect(try cli.run(["user", "add", "drsmith", "--role", "radiologist"]).exitCode == 0)
         let refused = try cli.run(["report", "sign", "SG1", "--as", "drsmith"])
         #expect(refused.exitCode == 1, "\(refused.stderr)")
         #expect(refused.stderr.contains("not signed") && refused.stderr.contains("--force"), "\(refused.stderr)")

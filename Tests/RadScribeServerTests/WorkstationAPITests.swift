@@ -6,6 +6,8 @@ import NIOCore
 import RadScribeCore
 import ReportStore
 import Testing
+
+@testable import RadScribeCLI
 import TestSupport
 
 @testable import RadScribeServer
@@ -207,6 +209,46 @@ struct WorkstationAPITests {
         let stored = try fixture.database.existingReport(accession: accession)
         #expect(stored.sections.first { $0.key == "findings" }?.text == "No pneumothorax. Small left effusion.")
         #expect(stored.sections.first { $0.key == "impression" }?.text == "Normal chest.")
+    }
+
+    @Test("a template changed after the dictation: the CLI's and the API's checks agree, against the version dictated")
+    func checksAgreeAfterTemplateChange() async throws {
+        let fixture = try WorkstationFixture.make(label: "ws-template-v2")
+        let draft = try fixture.dictatedDraft(script: "findings\nno pneumothorax period\ngo to impression\nnormal chest period")
+        let accession = WorkstationFixture.accession
+        // Version 2 adds a section whose required field blocks signing: the report, dictated on version 1, lacks it.
+        let v1 = try #require(try fixture.database.template(slug: WorkstationFixture.template))
+        let added = """
+            <section id="recommendation" data-section-name="Recommendation" data-section-required="true">
+              <header class="level1">Recommendation</header>
+              <p><input type="text" id="recommendation-text" name="Recommendation" data-field-type="TEXT"
+                data-field-required="true" data-field-signature-latitude="PROHIBIT" value=""/></p>
+            </section>
+            </body>
+            """
+        let v2 = v1.html.replacingOccurrences(of: "</body>", with: added)
+        try #require(v2 != v1.html)
+        try fixture.database.storeTemplate(slug: v1.slug, identifier: v1.identifier, title: v1.title, html: v2)
+        #expect(try fixture.database.template(slug: v1.slug)?.version == draft.templateVersion + 1)
+
+        // The API, and what `report sign` and `dictate … "sign report"` run, while version 2 is the newest.
+        let received = MessageLog()
+        let tokens = fixture.tokens
+        try await fixture.server().makeRouter().buildApplication().test(.router) { client in
+            let checks = try await client.call(.get, "/api/reports/\(accession)/checks", as: .radiologist, tokens: tokens)
+            #expect(checks.status == .ok)
+            received.append(String(buffer: checks.body))
+        }
+        let api = ((received.objects.first?["results"] as? [[String: Any]]) ?? []).compactMap { $0["message"] as? String }
+        let signing = try SigningChecks.results(accession: accession, store: fixture.database).map(\.message)
+        #expect(Set(signing) == Set(api) && signing.count == api.count, "signing \(signing) / API \(api)")
+        #expect(!api.contains { $0.localizedCaseInsensitiveContains("recommendation") }, "checked against v2: \(api)")
+        // `report check`, as a user runs it, agrees too.
+        let database = fixture.directory.appendingPathComponent("db.sqlite").path
+        let check = try ProcessRunner.radscribe(["report", "check", accession, "--json", "--db", database])
+        let cli = (try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [[String: Any]] ?? [])
+            .compactMap { $0["message"] as? String }
+        #expect(Set(cli) == Set(api) && cli.count == api.count, "report check \(cli) / API \(api); \(check.stderr)")
     }
 
     @Test("administration: users, bad input and the HL7 queue")

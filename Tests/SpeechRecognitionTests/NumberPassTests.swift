@@ -119,6 +119,16 @@ struct NumberPassTests {
         #expect(spoken.contains("series seven image twenty two"), "\(spoken)")
     }
 
+    @Test("\"extends to within two centimeters\" stays: a homophone before a stray word must be a decimal's")
+    func homophoneNeedsPoint() throws {
+        // Found on the development set: the grammar made "two to one centimeters" of it.
+        let audio = try Self.speak("the thrombus extends to within two centimeters of the knee period", voice: .fliteRMS)
+        let recognizer = try Recognizer(configuration: Self.configuration)
+        try recognizer.useNumberPass()
+        let spoken = try recognizer.transcribe(audio).spokenText
+        #expect(!spoken.contains("two to one"), "\(spoken)")
+    }
+
     @Test("words that are not numbers pass untouched: \"up to five\" stays")
     func untouched() throws {
         let audio = try Self.speak("up to five lymph nodes period", voice: .fliteRMS)
