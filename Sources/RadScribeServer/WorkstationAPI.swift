@@ -191,10 +191,9 @@ struct WorkstationAPI: Sendable {
                 guard let id = Int64(try context.parameters.require("id")) else {
                     throw APIError(.badRequest, "a message id is a number")
                 }
-                let status = try await Blocking.run { try change(database)(id) }
-                let message = try await Blocking.run {
-                    try database.resultMessages(accession: status.accession).first { $0.id == id }
-                }
+                _ = try await Blocking.run { try change(database)(id) }
+                // By id: a report's messages listed up to a limit would miss a message past it (a false 404).
+                let message = try await Blocking.run { try database.resultMessage(id: id) }
                 guard let message else { throw APIError(.notFound, "no HL7 message \(id)") }
                 return try JSONResponse.make(MessageBody(message))
             }

@@ -36,6 +36,21 @@ extension ReportDatabase {
         }
     }
 
+    /// One HL7 result message by its outbox id, or nil when there is none.
+    public func resultMessage(id: Int64) throws -> ResultMessage? {
+        try read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT o.*, orders.accession FROM hl7_outbox o
+                    JOIN reports r ON r.id = o.report_id JOIN orders ON orders.id = r.order_id
+                    WHERE o.id = ?
+                    """,
+                arguments: [id]
+            ).map(Self.resultMessage)
+        }
+    }
+
     /// Messages of every report in one delivery state (nil: all), oldest first: the HL7 queue view.
     public func resultMessages(state: String?, limit: Int = 500) throws -> [ResultMessage] {
         try read { db in

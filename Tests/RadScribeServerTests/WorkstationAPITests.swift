@@ -251,6 +251,29 @@ struct WorkstationAPITests {
         #expect(Set(cli) == Set(api) && cli.count == api.count, "report check \(cli) / API \(api); \(check.stderr)")
     }
 
+    @Test("the HL7 queue finds a message by its id, past a report's first 200 messages (was a false 404)")
+    func queueMessageById() async throws {
+        let fixture = try WorkstationFixture.make(label: "ws-queue-201")
+        try fixture.dictatedDraft(script: "findings\nno pneumothorax period\ngo to impression\nnormal chest period")
+        let accession = WorkstationFixture.accession
+        _ = try fixture.database.sign(accession: accession, by: UserRole.radiologist.rawValue)
+        let current = try fixture.database.existingReport(accession: accession)
+        for index in 0..<200 {  // each correction of the final report enqueues another ORU
+            var sections = current.sections
+            sections[0].text = "Correction \(index)."
+            _ = try fixture.database.issueCorrection(accession: accession, sections: sections, by: UserRole.radiologist.rawValue)
+        }
+        let all = try fixture.database.resultMessages(accession: accession, limit: 1_000)
+        #expect(all.count > 200)
+        let last = try #require(all.last)
+        let tokens = fixture.tokens
+        try await fixture.server().makeRouter().buildApplication().test(.router) { client in
+            let skipped = try await client.call(.post, "/api/hl7/queue/\(last.id)/skip", as: .administrator, tokens: tokens)
+            #expect(skipped.status == .ok, "\(String(buffer: skipped.body))")
+            #expect(skipped.body.json["state"] as? String == "skipped")
+        }
+    }
+
     @Test("administration: users, bad input and the HL7 queue")
     func administration() async throws {
         let fixture = try WorkstationFixture.make(label: "ws-admin")
