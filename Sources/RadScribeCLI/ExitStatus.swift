@@ -83,8 +83,24 @@ func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
 
 private func exitError(for error: any Error) -> any Error {
     if error is ExitCode || error is ValidationError || error is CleanExit { return error }
-    Console.error("error: \(error)")
+    if let error = error as? ReportStoreError, let hint = commandLineHint(for: error) {
+        Console.error("error: \(error); \(hint)")
+    } else {
+        Console.error("error: \(error)")
+    }
     return ExitCode(ExitStatus.code(for: error))
+}
+
+/// What to type next, for the store errors a command line can help with (the store's own words name no command).
+func commandLineHint(for error: ReportStoreError) -> String? {
+    let subject = error.subject ?? "…"
+    return switch error.code {
+    case .reportNotFound: "dictate one with `radscribe dictate --accession \(subject) …`"
+    case .templateNotFound: "see `radscribe template list`"
+    case .userNotFound: "add one with `radscribe user add \(subject) --role ROLE`"
+    case .outboxMessageNotFound: "see `radscribe hl7 queue`"
+    default: nil
+    }
 }
 
 /// Terminal output: results on stdout, diagnostics and progress on stderr.

@@ -407,7 +407,7 @@ extension ReportDatabase {
 
 extension ReportStoreError {
     static func outboxMessageNotFound(_ id: Int64) -> ReportStoreError {
-        ReportStoreError(.outboxMessageNotFound, "no HL7 outbox message \(id); see `radscribe hl7 queue`")
+        ReportStoreError(.outboxMessageNotFound, "no HL7 outbox message \(id)", subject: String(id))
     }
 
     static func outboxStateConflict(_ id: Int64, state: String, wanted: String) -> ReportStoreError {

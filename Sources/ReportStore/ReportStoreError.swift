@@ -31,11 +31,15 @@ public struct ReportStoreError: Error, Sendable, Hashable, CustomStringConvertib
     }
 
     public let code: Code
+    /// What went wrong, in words for any front end: no command-line instructions (the CLI adds its own hints).
     public let message: String
+    /// The accession, template, user name or message id the error is about, for a front end's own hint.
+    public let subject: String?
 
-    init(_ code: Code, _ message: String) {
+    init(_ code: Code, _ message: String, subject: String? = nil) {
         self.code = code
         self.message = message
+        self.subject = subject
     }
 
     public var description: String { message }
@@ -45,18 +49,12 @@ public struct ReportStoreError: Error, Sendable, Hashable, CustomStringConvertib
     }
 
     static func reportNotFound(_ accession: String) -> ReportStoreError {
-        ReportStoreError(
-            .reportNotFound,
-            "no report for accession \(accession); dictate one with `radscribe dictate --accession \(accession) …`"
-        )
+        ReportStoreError(.reportNotFound, "no report for accession \(accession)", subject: accession)
     }
 
     static func templateNotFound(_ identifier: String, known: [String]) -> ReportStoreError {
         let list = known.isEmpty ? "none are loaded" : "known: " + known.joined(separator: ", ")
-        return ReportStoreError(
-            .templateNotFound,
-            "no template '\(identifier)' (\(list)); see `radscribe template list`"
-        )
+        return ReportStoreError(.templateNotFound, "no template '\(identifier)' (\(list))", subject: identifier)
     }
 
     static func alreadySigned(_ accession: String, by user: String) -> ReportStoreError {
@@ -88,7 +86,7 @@ public struct ReportStoreError: Error, Sendable, Hashable, CustomStringConvertib
     }
 
     static func userNotFound(_ name: String) -> ReportStoreError {
-        ReportStoreError(.userNotFound, "no user named '\(name)'; add one with `radscribe user add \(name) --role ROLE`")
+        ReportStoreError(.userNotFound, "no user named '\(name)'", subject: name)
     }
 
     static func userExists(_ name: String) -> ReportStoreError {

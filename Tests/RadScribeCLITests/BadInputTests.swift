@@ -70,6 +70,8 @@ struct BadInputTests {
     func unknownAccession() throws {
         let cli = try harnessWithDraft()
         try expectRefused(cli, ["report", "show", "NOPE9"], exitCode: 66, mentioning: "NOPE9")
+        // The command line adds what to type next; the store's own message (what the web shows) names no command.
+        try expectRefused(cli, ["report", "show", "NOPE9"], exitCode: 66, mentioning: "radscribe dictate --accession NOPE9")
         try expectRefused(cli, ["report", "sign", "NOPE9", "--as", "drsmith"], exitCode: 66, mentioning: "NOPE9")
         try expectRefused(cli, ["hl7", "oru", "NOPE9"], exitCode: 66, mentioning: "NOPE9")
     }

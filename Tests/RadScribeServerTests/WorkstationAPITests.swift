@@ -301,10 +301,14 @@ struct WorkstationAPITests {
             #expect((users.body.json["users"] as? [[String: Any]])?.count == UserRole.allCases.count + 1)
             let missing = try await client.call(.get, "/api/reports/NOPE", as: .radiologist, tokens: tokens)
             #expect(missing.status == .notFound)
+            // The store's words, without the command line's instructions (a web user has no `radscribe`).
+            let missingError = missing.body.json["error"] as? String ?? ""
+            #expect(missingError.contains("NOPE") && !missingError.contains("radscribe"), "\(missingError)")
             let badFilter = try await client.call(.get, "/api/worklist?status=bogus", as: .radiologist, tokens: tokens)
             #expect(badFilter.status == .badRequest)
             let noMessage = try await client.call(.post, "/api/hl7/queue/999/retry", as: .administrator, tokens: tokens)
             #expect(noMessage.status == .notFound)
+            #expect(!(noMessage.body.json["error"] as? String ?? "radscribe").contains("radscribe"))
             let page = try await client.call(.get, "/worklist.html", as: nil, tokens: tokens)
             #expect(page.status == .ok)
             #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true)
