@@ -88,7 +88,7 @@ let package = Package(
         // The web workstation: JSON API, live-dictation WebSocket and the static pages in Public/.
         .target(
             name: "RadScribeApp",
-            dependencies: ["RadScribeCore", "ReportStore", "ReportTemplates", "ReportChecks"],
+            dependencies: ["RadScribeCore", "AudioCapture", "SpeechRecognition", "ReportStore", "ReportTemplates", "ReportChecks"],
             swiftSettings: swiftSettings
         ),
         .target(

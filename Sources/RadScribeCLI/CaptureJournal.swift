@@ -82,24 +82,6 @@ final class CaptureJournal {
     }
 }
 
-/// `RADSCRIBE_CAPTURE_PACE=realtime` makes live capture consume audio no faster than real time. A file-backed ALSA
-/// PCM (tests) delivers samples as fast as they are read; pacing makes it behave like a microphone, so a test can
-/// kill a dictation midway. Off by default: a real device paces itself.
-enum CapturePacing {
-    static var isRealtime: Bool { ProcessInfo.processInfo.environment["RADSCRIBE_CAPTURE_PACE"] == "realtime" }
-
-    /// Sleeps until `seconds` of audio have had time to be spoken since `start`.
-    static func wait(until seconds: Double, since start: ContinuousClock.Instant) {
-        let due = start + .milliseconds(Int64(seconds * 1000))
-        let now = ContinuousClock.now
-        if due > now {
-            let remaining = due - now
-            let microseconds = remaining.components.seconds * 1_000_000 + remaining.components.attoseconds / 1_000_000_000_000
-            usleep(UInt32(clamping: microseconds))
-        }
-    }
-}
-
 extension DictateCommand {
     /// The journal a live dictation writes to: the interrupted one with `--resume`, else a new one.
     func openJournal(template reportTemplate: ReportTemplate?) throws -> CaptureJournal {

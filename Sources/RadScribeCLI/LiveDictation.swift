@@ -1,5 +1,6 @@
 import AudioCapture
 import Foundation
+import RadScribeApp
 import RadScribeCore
 import SpeechRecognition
 import Synchronization
@@ -20,8 +21,9 @@ struct LiveDictation {
 
     /// - Returns: the transcript and every captured sample (kept with the report for transcriptionists).
     func record(with recognizer: Recognizer) throws -> (Transcript, PCMAudio) {
-        let session = try CaptureSession.start(device: device)
-        defer { session.stop() }
+        let recording = try LiveCapture(
+            device: device, endSilence: endSilence, maximumSeconds: maxSeconds, noSpeechTimeout: noSpeechTimeout
+        ).open()
         let journal = try openJournal?()
         let previousHandler = signal(SIGINT) { _ in interruptRequested.store(true, ordering: .relaxed) }
         defer { signal(SIGINT, previousHandler) }
@@ -30,35 +32,27 @@ struct LiveDictation {
         try recognizer.beginStream()
         var samples: [Int16] = journal?.keptSamples ?? []
         if !samples.isEmpty { try recognizer.feed(samples) }
-        let (resumedAt, startedAt, paced) = (samples.count, ContinuousClock.now, CapturePacing.isRealtime)
-        var silence = 0.0
-        while !interruptRequested.load(ordering: .relaxed), let chunk = try session.nextChunk() {
-            samples.append(contentsOf: chunk)
-            try journal?.append(chunk)
-            if paced { CapturePacing.wait(until: Double(samples.count - resumedAt) / 16_000, since: startedAt) }
-            try recognizer.feed(chunk)
-            let chunkSeconds = Double(chunk.count) / Double(PCMAudio.recognizerSampleRate)
-            if recognizer.isInSpeech {
-                silence = 0
-            } else if recognizer.hasHeardSpeech {
-                silence += chunkSeconds
-                if silence >= endSilence { break }
+        let resumed = Double(samples.count) / Double(PCMAudio.recognizerSampleRate)
+        let summary: LiveCapture.Summary
+        do {
+            summary = try recording.record(
+                listening: recognizer, startingAt: resumed,
+                shouldStop: { interruptRequested.load(ordering: .relaxed) }
+            ) { chunk in
+                samples.append(contentsOf: chunk)
+                try journal?.append(chunk)
+                try recognizer.feed(chunk)
             }
-            let elapsed = Double(samples.count) / Double(PCMAudio.recognizerSampleRate)
-            if elapsed >= maxSeconds {
-                Console.error("stopped at the --max-seconds limit of \(maxSeconds) s")
-                break
-            }
-            if !recognizer.hasHeardSpeech, elapsed >= noSpeechTimeout {
-                throw CLIError(
-                    description: "no speech heard from '\(device)' in \(Int(noSpeechTimeout)) s; check the microphone is "
-                        + "connected and not muted (`alsamixer`), or name another device with --device",
-                    exitCode: ExitStatus.unavailable
-                )
-            }
+        } catch let silent as NoSpeechHeard {
+            throw CLIError(
+                description: "no speech heard from '\(device)' in \(Int(silent.seconds)) s; check the microphone is "
+                    + "connected and not muted (`alsamixer`), or name another device with --device",
+                exitCode: ExitStatus.unavailable
+            )
         }
-        if session.overruns > 0 {
-            Console.error("warning: the audio device overran \(session.overruns) time(s); some audio was lost")
+        if summary.ending == .limitReached { Console.error("stopped at the --max-seconds limit of \(maxSeconds) s") }
+        if summary.overruns > 0 {
+            Console.error("warning: the audio device overran \(summary.overruns) time(s); some audio was lost")
         }
         try journal?.flush()
         let transcript = try recognizer.finishStream()

@@ -1,6 +1,7 @@
 import AudioCapture
 import Dictation
 import Foundation
+import RadScribeApp
 import RadScribeCore
 import RadScribeServer
 import ReportStore
@@ -130,24 +131,12 @@ final class RecognizerDictationStream: DictationStream, @unchecked Sendable {
     }
 
     func record(updates report: @escaping @Sendable ([DictationUpdate]) -> Void) throws {
-        let capture = try CaptureSession.start(device: device)
-        defer { capture.stop() }
-        var silence = 0.0
-        let (startedAt, paced) = (ContinuousClock.now, CapturePacing.isRealtime)
-        var captured = 0
-        let limit = Int(request.maximumSeconds * Double(PCMAudio.recognizerSampleRate))
-        while !stopRequested.load(ordering: .relaxed), captured < limit, let chunk = try capture.nextChunk() {
-            captured += chunk.count
-            if paced { CapturePacing.wait(until: Double(captured) / 16_000, since: startedAt) }
+        // The same loop as `radscribe dictate --device`: end-of-speech silence, the length limit, and an error for a
+        // microphone that delivers no speech at all.
+        let recording = try LiveCapture(device: device, endSilence: endSilence, maximumSeconds: request.maximumSeconds).open()
+        _ = try recording.record(listening: recognizer, shouldStop: { stopRequested.load(ordering: .relaxed) }) { chunk in
             let changes = try feed(chunk)
             if !changes.isEmpty { report(changes) }
-            let seconds = Double(chunk.count) / Double(PCMAudio.recognizerSampleRate)
-            if recognizer.isInSpeech {
-                silence = 0
-            } else if recognizer.hasHeardSpeech {
-                silence += seconds
-                if silence >= endSilence { break }
-            }
         }
     }
 

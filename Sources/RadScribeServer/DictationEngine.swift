@@ -22,8 +22,8 @@ public struct DictationRequest: Sendable {
 }
 
 /// Opens live dictations: recognizer, field grammars, dictation session and capture journal, as `radscribe
-/// dictate` uses them. The CLI supplies the implementation (it owns the model and profile options), so this module
-/// needs no speech libraries and its tests can run without models.
+/// dictate` uses them. The CLI supplies the implementation (it owns the model and profile options); the server's own
+/// tests can run without models.
 public protocol DictationEngine: Sendable {
     /// Checks everything that can be wrong before the radiologist speaks (template, report status, device) and opens
     /// the dictation.

@@ -54,6 +54,26 @@ struct DictationEndToEndTests {
         #expect(cli.sectionText(liveReport, "clinical-information").lowercased().contains("cough"))
     }
 
+    @Test("a microphone that delivers only room noise stops with a clear error after the no-speech timeout")
+    func silentMicrophone() throws {
+        let cli = try CLIHarness("e2e-silent-mic")
+        // 40 s of a low noise floor (about -60 dBFS): a muted microphone in a quiet room.
+        var state: UInt32 = 12_345
+        let samples: [Int16] = (0..<(40 * 16_000)).map { _ in
+            state = state &* 1_103_515_245 &+ 12_345
+            return Int16(Int(state >> 16) % 61 - 30)
+        }
+        let raw = cli.directory.appendingPathComponent("silence.raw")
+        try samples.withUnsafeBytes { Data($0) }.write(to: raw)
+        let pcm = try FileBackedPCM(name: "dictation", rawFile: raw, in: cli.directory)
+        let live = try cli.run(
+            ["dictate", "--accession", "MUTE1", "--template", Self.template, "--device", pcm.name],
+            environment: pcm.environment
+        )
+        #expect(live.exitCode == 69, "\(live.stderr)")
+        #expect(live.stderr.contains("no speech heard from 'dictation' in 30 s"), "\(live.stderr)")
+    }
+
     @Test("transcribe prints text, spoken form and JSON with timings")
     func transcribe() throws {
         let cli = try CLIHarness("e2e-transcribe")
