@@ -140,7 +140,11 @@ struct ModelOptions: ParsableArguments {
 
 /// The templates shipped in `Templates/`, kept in the database so reports can name their version.
 enum BundledTemplates {
-    /// Stores each bundled template whose text differs from its newest stored version.
+    /// Stores each bundled template whose text is new to the database: a template shipped for the first time, or a
+    /// new release of one. Text the database already holds in any version is not stored again: comparing with the
+    /// newest version only, two binaries of different releases on one database (an upgrade in progress, an old
+    /// command-line copy) each stored their own text again on every command, so the newest version flipped between
+    /// them and reports were checked against whichever ran last.
     static func sync(into database: ReportDatabase, from resources: ResourceLocator) throws {
         let files = (try? FileManager.default.contentsOfDirectory(
             at: resources.templatesDirectory, includingPropertiesForKeys: nil
@@ -148,7 +152,7 @@ enum BundledTemplates {
         for file in files.sorted(by: { $0.path < $1.path }) where file.pathExtension == "html" {
             let html = try String(contentsOf: file, encoding: .utf8)
             let slug = file.deletingPathExtension().lastPathComponent
-            if let stored = try database.template(slug: slug), stored.html == html { continue }
+            if try database.templateVersions(slug: slug).contains(where: { $0.html == html }) { continue }
             let parsed: TemplateParseResult
             do {
                 parsed = try ReportTemplate.parse(html: html)

@@ -274,6 +274,20 @@ struct WorkstationAPITests {
         }
     }
 
+    @Test("a bundled template's text already stored is not stored again: an older binary cannot flip the newest version")
+    func bundledTemplatesDoNotFlipFlop() throws {
+        let fixture = try WorkstationFixture.make(label: "ws-bundle-sync")
+        let bundled = try #require(try fixture.database.template(slug: WorkstationFixture.template))
+        // A newer release's text, stored by a newer binary on the same database.
+        let newer = bundled.html.replacingOccurrences(of: "</body>", with: "<p>Newer release.</p></body>")
+        try #require(newer != bundled.html)
+        try fixture.database.storeTemplate(slug: bundled.slug, identifier: bundled.identifier, title: bundled.title, html: newer)
+        // This binary's bundle (the older text) syncs again, as every command does when it opens the database.
+        try BundledTemplates.sync(into: fixture.database, from: try ResourceLocator.discover())
+        let newest = try #require(try fixture.database.template(slug: bundled.slug))
+        #expect(newest.version == bundled.version + 1 && newest.html == newer, "newest is v\(newest.version)")
+    }
+
     @Test("administration: users, bad input and the HL7 queue")
     func administration() async throws {
         let fixture = try WorkstationFixture.make(label: "ws-admin")
