@@ -14,7 +14,7 @@ import TestSupport
 /// By default: the chest template with one voice (a regression check that the grammar is not worse). With
 /// `RADSCRIBE_FIELD_BENCH=1`: every selection field of every template in Templates/, three voices; the figure is
 /// printed (see BENCHMARKS.md).
-@Suite("Field grammar benchmark")
+@Suite("Field grammar benchmark", .integration, .tags(.speech))
 struct FieldGrammarBenchmark {
     @Test("field grammar vs language model on synthesized selection answers")
     func grammarVersusLanguageModel() throws {

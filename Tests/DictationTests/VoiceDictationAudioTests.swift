@@ -64,7 +64,7 @@ enum VoiceHarness {
     }
 }
 
-@Suite("Voice dictation with commands, end to end through the recognizer")
+@Suite("Voice dictation with commands, end to end through the recognizer", .integration, .tags(.speech))
 struct VoiceDictationAudioTests {
     @Test("synthesized dictation with commands fills the chest template", arguments: [TestVoice.fliteSLT, TestVoice.fliteRMS])
     func chestWithCommands(voice: TestVoice) throws {

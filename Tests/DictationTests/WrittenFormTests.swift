@@ -3,7 +3,7 @@ import Foundation
 import Testing
 import TestSupport
 
-@Suite("Spoken to written text: measurements, levels, dates, abbreviations")
+@Suite("Spoken to written text: measurements, levels, dates, abbreviations", .integration, .tags(.validators))
 struct WrittenFormTests {
     let formatter = SpokenTextFormatter()
 

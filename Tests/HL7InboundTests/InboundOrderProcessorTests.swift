@@ -6,7 +6,7 @@ import ReportStore
 import Testing
 import TestSupport
 
-@Suite("Inbound orders applied to the worklist", .serialized)
+@Suite("Inbound orders applied to the worklist", .serialized, .integration, .tags(.validators))
 struct InboundOrderProcessorTests {
     static func processor() throws -> InboundOrderProcessor {
         InboundOrderProcessor(database: try ReportDatabase.inMemory(), timeZone: TimeZone(secondsFromGMT: 3600)!)

@@ -1,8 +1,9 @@
 import Foundation
 import HL7
 import Testing
+import TestSupport
 
-@Suite("ACK build and parse", .serialized)
+@Suite("ACK build and parse", .serialized, .integration, .tags(.validators))
 struct AcknowledgmentTests {
     static let orm = try! HL7Message(
         parsing: "MSH|^~\\&|EHR|GH|RADSCRIBE|RAD|20250102100000+0100||ORM^O01^ORM_O01|ORM1|P|2.5.1\r"

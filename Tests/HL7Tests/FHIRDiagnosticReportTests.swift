@@ -4,7 +4,7 @@ import RadScribeCore
 import Testing
 import TestSupport
 
-@Suite("FHIR R4 DiagnosticReport export", .serialized)
+@Suite("FHIR R4 DiagnosticReport export", .serialized, .integration, .tags(.validators))
 struct FHIRDiagnosticReportTests {
     static func validate(_ json: [String]) throws -> (passed: Bool, output: String) {
         let dir = try ProjectPaths.temporaryDirectory("fhir")

@@ -31,7 +31,7 @@ enum HL7Validator {
     }
 }
 
-@Suite("ORU^R01 passes hl7apy strict validation", .serialized)
+@Suite("ORU^R01 passes hl7apy strict validation", .serialized, .integration, .tags(.validators))
 struct HL7ValidatorTests {
     static let builder = SampleReports.builder
 

@@ -2,8 +2,9 @@ import Foundation
 import HL7
 import RadScribeCore
 import Testing
+import TestSupport
 
-@Suite("TX messages rendered as FT for FT destinations", .serialized)
+@Suite("TX messages rendered as FT for FT destinations", .serialized, .integration, .tags(.validators))
 struct ORUTextFormatTests {
     static func tx(_ text: String, findings: [ReportFinding] = []) -> String {
         let sections = [

@@ -2,10 +2,11 @@ import Foundation
 import HL7
 import RadScribeCore
 import Testing
+import TestSupport
 
 /// Every ORU^R01 variant the RIS receives: preliminary, final, corrected, addended (sent as C with a 55107-7
 /// section), cancelled; TX and FT; coded findings; long reports.
-@Suite("ORU^R01 variants", .serialized)
+@Suite("ORU^R01 variants", .serialized, .integration, .tags(.validators))
 struct ORUVariantsTests {
     static let findings = [
         ReportFinding(conceptID: "RS0001", radlexID: "RID34539", term: "pleural effusion", presence: .absent),

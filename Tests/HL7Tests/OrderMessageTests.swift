@@ -4,7 +4,7 @@ import RadScribeCore
 import Testing
 import TestSupport
 
-@Suite("ORM^O01 / OMI^O23 parsing", .serialized)
+@Suite("ORM^O01 / OMI^O23 parsing", .serialized, .integration, .tags(.validators))
 struct OrderMessageTests {
     @Test("the valid corpus passes hl7apy strict validation")
     func corpusValidates() throws {

@@ -7,7 +7,7 @@ import Testing
 
 /// Delivery against the python-hl7 peer on 127.0.0.1 with injected faults. Each test counts what the receiver
 /// accepted after de-duplication by MSH-10: every message, in queue order, exactly once.
-@Suite("MLLP delivery to a python-hl7 peer", .serialized)
+@Suite("MLLP delivery to a python-hl7 peer", .serialized, .integration, .tags(.validators))
 struct DeliveryTests {
     static let fast = DeliveryPolicy(
         ackTimeout: 1.5, connectTimeout: 1.5, initialBackoff: 0.05, maximumBackoff: 0.2, maximumFailures: 40,

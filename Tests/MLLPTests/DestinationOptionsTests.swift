@@ -104,7 +104,7 @@ let quietLogger: Logger = {
     return logger
 }()
 
-@Suite("OBR-35 and TX/FT per destination, against the python-hl7 peer", .serialized)
+@Suite("OBR-35 and TX/FT per destination, against the python-hl7 peer", .serialized, .integration, .tags(.validators))
 struct DestinationOptionsTests {
     @Test("OBR-35 names the transcriptionist who corrected the draft, in the outbox payload; hl7apy strict passes")
     func transcriptionistInOutbox() throws {

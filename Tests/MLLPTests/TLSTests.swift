@@ -24,7 +24,7 @@ struct SelfSignedCertificate {
     }
 }
 
-@Suite("MLLP over TLS (swift-nio-ssl) on 127.0.0.1", .serialized)
+@Suite("MLLP over TLS (swift-nio-ssl) on 127.0.0.1", .serialized, .integration, .tags(.validators))
 struct TLSTests {
     @Test("delivery over TLS to the python-hl7 peer (Python ssl): every message once, in order")
     func deliversOverTLS() async throws {

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// Every bad input: a clear one-line error, a non-zero exit code, and the database exactly as it was.
-@Suite("Bad input is refused and changes nothing")
+@Suite("Bad input is refused and changes nothing", .integration, .tags(.speech))
 struct BadInputTests {
     static let template = "chest-radiograph-2-views"
 

@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// `kill -9` during a live dictation, then recovery; a full disk and a read-only file system under the binary.
-@Suite("Crash recovery and storage failures", .serialized)
+@Suite("Crash recovery and storage failures", .serialized, .integration, .tags(.speech))
 struct CrashRecoveryTests {
     static let template = "chest-radiograph-2-views"
 

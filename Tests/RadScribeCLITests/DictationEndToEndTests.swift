@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-@Suite("Dictation end to end")
+@Suite("Dictation end to end", .integration, .tags(.speech))
 struct DictationEndToEndTests {
     static let template = "chest-radiograph-2-views"
 

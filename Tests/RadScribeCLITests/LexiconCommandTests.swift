@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-@Suite("radscribe lexicon, and risk flags in --json")
+@Suite("radscribe lexicon, and risk flags in --json", .integration, .tags(.speech))
 struct LexiconCommandTests {
     static let sentence = "there is a small bochdalek hernia period no pleural effusion period"
 

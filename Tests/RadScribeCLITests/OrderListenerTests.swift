@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// `radscribe serve --mllp-port`: orders from a real python-hl7 MLLP client become worklist entries.
-@Suite("Inbound orders over MLLP")
+@Suite("Inbound orders over MLLP", .integration, .tags(.validators))
 struct OrderListenerTests {
     static let fixtures = ProjectPaths.root.appendingPathComponent("Tests/HL7Tests/Fixtures/orders")
 

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-@Suite("radscribe profile: speaker enrollment and adaptation")
+@Suite("radscribe profile: speaker enrollment and adaptation", .integration, .tags(.speech, .adaptation))
 struct ProfileCLITests {
     static let sentences = [
         "the heart size is normal and the mediastinal contours are unremarkable period",

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-@Suite("Sign and ORU")
+@Suite("Sign and ORU", .integration, .tags(.speech, .validators))
 struct SignAndORUTests {
     @Test("the ORU of a signed report is final, names the radiologist and passes hl7apy strict validation")
     func signedORUValidates() throws {

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// `radscribe template import / export / list / show` against a scratch database.
-@Suite("Template import, export, list and show")
+@Suite("Template import, export, list and show", .integration, .tags(.validators))
 struct TemplateCommandTests {
     static let samples = ["CT_Brain.html", "MR_Brain.html", "US_Abdomen_RSNA.html", "Chest_Xray-2_Views.html"]
 
@@ -158,7 +158,7 @@ struct TemplateCommandTests {
     }
 }
 
-@Suite("Orders by RadLex Playbook code and their templates")
+@Suite("Orders by RadLex Playbook code and their templates", .integration, .tags(.validators))
 struct PlaybookOrderTests {
     @Test("order add --procedure-code RPID16 → template for says ct-chest and why; the ORU carries RPID16 in OBR-4")
     func playbookOrder() throws {

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// Worklist to final report and beyond, through the binary, as the users of each role would drive it.
-@Suite("Worklist, roles, history, search, backup")
+@Suite("Worklist, roles, history, search, backup", .integration, .tags(.validators))
 struct WorkflowTests {
     private func expectSuccess(_ cli: CLIHarness, _ arguments: [String]) throws -> String {
         let result = try cli.run(arguments)

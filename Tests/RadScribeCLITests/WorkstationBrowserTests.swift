@@ -7,7 +7,7 @@ import TestSupport
 /// with a synthesized WAV, correction with word-synchronized audio, signing with the checks first, history, the HL7
 /// ORU^R01 view, the admin page — and checks every API route's 401/403 answers with plain HTTP.
 /// Missing tools are a failure, never a skip: `scripts/install-deps.sh --python` installs them.
-@Suite("Web workstation in chromium", .serialized)
+@Suite("Web workstation in chromium", .serialized, .integration, .tags(.browser, .validators))
 struct WorkstationBrowserTests {
     @Test("log in, dictate, correct, sign and read the HL7 message in the browser; every route refuses the wrong role")
     func workstationEndToEnd() throws {

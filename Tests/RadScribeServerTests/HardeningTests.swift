@@ -13,7 +13,7 @@ import TestSupport
 @testable import RadScribeServer
 
 /// What an attacker and a careless client found (issue 18), each answered the way it must be.
-@Suite("Hardening of the HTTP API")
+@Suite("Hardening of the HTTP API", .integration, .tags(.validators))
 struct HardeningTests {
     @Test("failed logins from one address are throttled (429, Retry-After) before the account can be locked")
     func loginThrottle() async throws {

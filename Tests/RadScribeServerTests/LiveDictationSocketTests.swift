@@ -17,7 +17,7 @@ import TestSupport
 
 /// Live dictation through the WebSocket with the real recognizer: synthesized speech in 100 ms PCM frames, as the
 /// browser sends it.
-@Suite("Live dictation over WebSocket", .serialized)
+@Suite("Live dictation over WebSocket", .serialized, .integration, .tags(.speech))
 struct LiveDictationSocketTests {
     static let utterances = [
         "findings", "no pneumothorax period", "go to impression", "no acute cardiopulmonary process period",

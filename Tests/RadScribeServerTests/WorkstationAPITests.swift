@@ -12,7 +12,7 @@ import TestSupport
 
 @testable import RadScribeServer
 
-@Suite("Workstation API")
+@Suite("Workstation API", .integration, .tags(.validators))
 struct WorkstationAPITests {
     /// Every route, tried by every role it does not admit, and without a session.
     @Test("each role is refused by each route it must not use; no session is 401")

@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 
 /// Which template an order gets: by RadLex Playbook code, then modality and body region, then the site's table.
-@Suite("Template choice by RadLex Playbook code")
+@Suite("Template choice by RadLex Playbook code", .integration, .tags(.validators))
 struct TemplateChoiceTests {
     static let directory = ProjectPaths.root.appendingPathComponent("Templates")
 

@@ -56,7 +56,7 @@ struct NumberSpanTests {
 }
 
 /// The second pass decodes the audio of a number again with a grammar of numbers only.
-@Suite("Second pass over spoken numbers", .serialized)
+@Suite("Second pass over spoken numbers", .serialized, .integration, .tags(.speech))
 struct NumberPassTests {
     static let configuration = RecognizerConfiguration.radiology(
         languageModel: ProjectPaths.root.appendingPathComponent("Lexicon/radiology.lm.bin"),

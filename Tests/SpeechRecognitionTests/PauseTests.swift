@@ -8,7 +8,7 @@ import TestSupport
 
 /// Utterance splitting must not depend on how long a radiologist pauses (issue 16): the same phrases joined by short
 /// or long silences give the same words, and a "no" after a long pause is kept.
-@Suite("Pauses of every length", .serialized)
+@Suite("Pauses of every length", .serialized, .integration, .tags(.speech))
 struct PauseTests {
     static let configuration = RecognizerConfiguration.radiology(
         languageModel: ProjectPaths.root.appendingPathComponent("Lexicon/radiology.lm.bin"),
@@ -70,7 +70,7 @@ struct PauseTests {
 
 /// A pause kept inside the decoder's utterance (after "colon", mid-sentence) must not cost what a pause between
 /// utterances gives: word times in the stream, one utterance per stretch of speech, words shown at the pause.
-@Suite("Pauses kept inside an utterance", .serialized)
+@Suite("Pauses kept inside an utterance", .serialized, .integration, .tags(.speech))
 struct KeptPauseTests {
     static let phrases = ["impression colon", "no acute intracranial process period"]
 

@@ -5,7 +5,7 @@ import SpeechRecognition
 import Testing
 import TestSupport
 
-@Suite("PocketSphinx recognizer")
+@Suite("PocketSphinx recognizer", .integration, .tags(.speech))
 struct RecognizerTests {
     static let radiology = RecognizerConfiguration(
         acousticModel: URL(fileURLWithPath: "/usr/share/pocketsphinx/model/en-us/en-us"),

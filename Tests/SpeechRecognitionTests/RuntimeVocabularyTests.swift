@@ -7,7 +7,7 @@ import TestSupport
 
 /// Words added to a running recognizer (`Recognizer.addWords`), past the dozen words that make a plain
 /// `ps_add_word` into the small radiology trie LM crash the next decode.
-@Suite("Runtime vocabulary")
+@Suite("Runtime vocabulary", .integration, .tags(.speech))
 struct RuntimeVocabularyTests {
     /// Eponyms and rare terms missing from the bundled dictionary, with hand-checked CMU phones.
     static let words: [VocabularyWord] = [

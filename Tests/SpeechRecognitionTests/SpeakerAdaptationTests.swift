@@ -5,7 +5,7 @@ import SpeechRecognition
 import Testing
 import TestSupport
 
-@Suite("Speaker adaptation with sphinxtrain")
+@Suite("Speaker adaptation with sphinxtrain", .integration, .tags(.speech, .adaptation))
 struct SpeakerAdaptationTests {
     static let baseModel = URL(fileURLWithPath: "/usr/share/pocketsphinx/model/en-us/en-us")
     static let dictionary = ProjectPaths.root.appendingPathComponent("Lexicon/radscribe.dict")
