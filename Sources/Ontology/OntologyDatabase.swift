@@ -26,6 +26,17 @@ public struct OntologyDatabase: Sendable {
         }
     }
 
+    /// The ontology tables in a database another store already holds open (the report store's
+    /// `sharedConnection`): one pool per file and process, as GRDB asks. Migrates the ontology tables.
+    public init(sharing connection: any DatabaseWriter, path: String) throws {
+        do {
+            try Self.migrator.migrate(connection)
+        } catch {
+            throw Self.wrap(error, path: path)
+        }
+        self.init(writer: connection, path: path)
+    }
+
     /// An in-memory database, for tests.
     public static func inMemory() throws -> OntologyDatabase {
         let queue = try DatabaseQueue()

@@ -84,8 +84,7 @@ final class CaptureJournal {
 
 extension DictateCommand {
     /// The journal a live dictation writes to: the interrupted one with `--resume`, else a new one.
-    func openJournal(template reportTemplate: ReportTemplate?) throws -> CaptureJournal {
-        let store = try ReportDatabase(path: database.resolvedPath)
+    func openJournal(template reportTemplate: ReportTemplate?, store: ReportDatabase) throws -> CaptureJournal {
         if resume { return try CaptureJournal.resume(store: store, accession: accession) }
         return try CaptureJournal.start(
             store: store, accession: accession, templateSlug: template, author: author,

@@ -102,7 +102,7 @@ struct DictateCommand: ParsableCommand {
             let (newOrder, reportTemplate) = (prepared.newOrder, prepared.template)
 
             let session = DictationSessionBox(DictationSession(template: reportTemplate))
-            let captured = try capture(into: session, template: reportTemplate)
+            let captured = try capture(into: session, template: reportTemplate, store: store)
             let commands = session.value.commandLog.filter(\.applied).count
 
             let receipt = try store.saveDictation(
@@ -167,11 +167,14 @@ struct DictateCommand: ParsableCommand {
 
     /// Feeds the session from the script, the file or the device. With a recognizer, the session chooses the
     /// search of each next utterance: the field grammar under the cursor, else the language model.
-    private func capture(into session: DictationSessionBox, template reportTemplate: ReportTemplate) throws -> Captured {
+    /// - Parameter store: the command's one database (GRDB: one pool per file and process).
+    private func capture(into session: DictationSessionBox, template reportTemplate: ReportTemplate, store: ReportDatabase)
+        throws -> Captured
+    {
         if script == nil {
             let recognizer = try models.recognizer(speaker: author)
             // The user's words (`radscribe lexicon add`); one added during the dictation serves the next utterance.
-            let lexicon = UserLexicon(database: try ReportDatabase(path: database.resolvedPath))
+            let lexicon = UserLexicon(database: store)
             try lexicon.teach(recognizer)
             let switcher = FieldGrammarSwitcher(template: reportTemplate, slug: template, recognizer: recognizer)
             try recognizer.useSearch(switcher.search(for: session.value))
@@ -180,14 +183,16 @@ struct DictateCommand: ParsableCommand {
                 lexicon.refresh(recognizer)
                 return switcher.search(for: session.value)
             }
-            return try capture(with: recognizer, template: reportTemplate)
+            return try capture(with: recognizer, template: reportTemplate, store: store)
         }
-        let captured = try capture(with: nil)
+        let captured = try capture(with: nil, store: store)
         session.value.dictate(captured.transcript)
         return captured
     }
 
-    private func capture(with recognizer: Recognizer?, template reportTemplate: ReportTemplate? = nil) throws -> Captured {
+    private func capture(with recognizer: Recognizer?, template reportTemplate: ReportTemplate? = nil, store: ReportDatabase)
+        throws -> Captured
+    {
         if let script {
             let text: String
             do {
@@ -203,14 +208,14 @@ struct DictateCommand: ParsableCommand {
             return Captured(transcript: try recognizer.transcribe(pcm), audio: pcm, source: "recognizer")
         }
         if device == nil {  // --resume alone: the kept audio is the whole dictation
-            let journal = try openJournal(template: reportTemplate)
+            let journal = try openJournal(template: reportTemplate, store: store)
             let pcm = PCMAudio(samples: journal.keptSamples)
             return Captured(transcript: try recognizer.transcribe(pcm), audio: pcm, source: "recognizer", captureID: journal.captureID)
         }
         var journal: CaptureJournal?
         var live = LiveDictation(device: device ?? Self.defaultDevice, endSilence: endSilence, maxSeconds: maxSeconds)
         live.openJournal = {
-            journal = try openJournal(template: reportTemplate)
+            journal = try openJournal(template: reportTemplate, store: store)
             return journal!
         }
         let (transcript, pcm) = try live.record(with: recognizer)

@@ -13,11 +13,13 @@ struct OntologyCommand: ParsableCommand {
         subcommands: [Search.self, Show.self, Code.self]
     )
 
-    /// Opens the ontology tables in the database and loads the bundled file if it is new or changed.
-    static func open(_ database: DatabaseOptions) throws -> OntologyDatabase {
-        let store = try OntologyDatabase(path: database.resolvedPath)
+    /// Opens the ontology tables in the database, through the report store's connection (one pool per file), and
+    /// loads the bundled file if it is new or changed.
+    static func open(_ database: DatabaseOptions) throws -> (ontology: OntologyDatabase, reports: ReportDatabase) {
+        let reports = try ReportDatabase(path: database.resolvedPath)
+        let store = try OntologyDatabase(sharing: reports.sharedConnection, path: reports.path)
         try store.sync(withFile: OntologyFile.bundledURL(in: try ResourceLocator.discover()))
-        return store
+        return (store, reports)
     }
 
     static func line(_ concept: OntologyConcept) -> String {
@@ -51,7 +53,7 @@ struct OntologyCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let store = try OntologyCommand.open(database)
+                let store = try OntologyCommand.open(database).ontology
                 let hits = try store.search(
                     words.joined(separator: " "), category: category.flatMap(OntologyCategory.init(rawValue:)), limit: limit
                 )
@@ -76,7 +78,7 @@ struct OntologyCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let store = try OntologyCommand.open(database)
+                let store = try OntologyCommand.open(database).ontology
                 guard let concept = try store.concept(id: id.trimmingCharacters(in: .whitespaces)) else {
                     throw CLIError(description: "no concept \(id)", exitCode: ExitStatus.notFound)
                 }
@@ -119,14 +121,14 @@ struct OntologyCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let store = try OntologyCommand.open(database)
-                let coder = FindingCoder(ontology: try store.ontology())
+                let opened = try OntologyCommand.open(database)
+                let coder = FindingCoder(ontology: try opened.ontology.ontology())
                 var findings: [CodedFinding] = []
                 if let text {
                     findings = coder.code(text)
                 } else if let accession {
                     // read (and audited) as the local operator; throws not-found for an unknown accession
-                    let report = try ReportDatabase(path: database.resolvedPath).report(accession: accession, by: nil)
+                    let report = try opened.reports.report(accession: accession, by: nil)
                     findings = report.sections.flatMap { coder.code($0.text) }
                 }
                 if json {

@@ -50,6 +50,10 @@ public struct ReportDatabase: Sendable {
         }
     }
 
+    /// The store's one connection (pool) to its file, for the store of another area kept in the same file (the
+    /// ontology's tables): GRDB wants a file opened once per process, so such a store shares this one.
+    public var sharedConnection: any DatabaseWriter { writer }
+
     /// An in-memory database, for tests.
     public static func inMemory() throws -> ReportDatabase {
         let queue = try DatabaseQueue()
