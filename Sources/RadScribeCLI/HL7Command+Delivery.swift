@@ -18,7 +18,7 @@ extension HL7Command {
         )
 
         @Option(help: "Only this state: pending, sent, failed, skipped.")
-        var state: String?
+        var state: OutboxState?
 
         @Option(help: "Only this destination (HOST:PORT).")
         var destination: String?
@@ -36,7 +36,7 @@ extension HL7Command {
                 for row in rows {
                     lines.append(
                         [
-                            "\(row.id)", row.state, "\(row.attempts)", row.destination.isEmpty ? "-" : row.destination,
+                            "\(row.id)", row.state.rawValue, "\(row.attempts)", row.destination.isEmpty ? "-" : row.destination,
                             row.accession, "\(row.event)/\(row.resultStatus)", row.controlID ?? "-",
                             row.lastError ?? "",
                         ].joined(separator: "\t")
@@ -202,3 +202,5 @@ extension HL7Command {
         }
     }
 }
+
+extension OutboxState: ExpressibleByArgument {}

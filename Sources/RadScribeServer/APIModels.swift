@@ -213,7 +213,7 @@ struct MessageBody: Encodable {
         accession = message.accession
         event = message.event
         resultStatus = message.resultStatus
-        state = message.state
+        state = message.state.rawValue
         destination = message.destination
         controlId = message.controlID
         payload = message.payload

@@ -179,8 +179,9 @@ struct WorkstationAPI: Sendable {
             return try JSONResponse.make(UserBody(name: user.name, role: user.role), status: .created)
         }
         routes.add(.get, "/api/hl7/queue", roles: [.administrator, .interface]) { request, _ in
-            let state = request.uri.queryParameters["state"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-            if let state, !["pending", "failed", "sent", "skipped"].contains(state) {
+            let asked = request.uri.queryParameters["state"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+            let state = asked.flatMap(OutboxState.init(rawValue:))
+            if asked != nil, state == nil {
                 throw APIError(.badRequest, "state must be pending, failed, sent or skipped")
             }
             let messages = try await Blocking.run { try database.resultMessages(state: state) }

@@ -2,6 +2,21 @@ import Foundation
 import GRDB
 import RadScribeCore
 
+/// Where an HL7 outbox message stands.
+public enum OutboxState: String, Sendable, Hashable, CaseIterable, Codable {
+    /// Waiting to be sent (or resent: an unacknowledged attempt leaves it pending).
+    case pending
+    /// Acknowledged with AA.
+    case sent
+    /// Rejected (AE/AR): stops its destination's queue until retried or skipped.
+    case failed
+    /// Taken out of the queue by an administrator without being sent.
+    case skipped
+
+    /// A stored state; a value this version does not know counts as failed, which stops the queue visibly.
+    init(stored: String) { self = OutboxState(rawValue: stored) ?? .failed }
+}
+
 /// One message of a destination's outbound queue, its bytes fixed at enqueue time.
 public struct OutboxMessage: Sendable, Hashable {
     public var id: Int64
@@ -10,8 +25,7 @@ public struct OutboxMessage: Sendable, Hashable {
     public var controlID: String
     /// The message text, without MLLP framing; resent byte for byte.
     public var payload: String
-    /// `pending`, `sent`, `failed` (rejected: stops the destination's queue) or `skipped`.
-    public var state: String
+    public var state: OutboxState
     /// Completed send attempts so far (acknowledged, rejected, timed out or cut off; an attempt interrupted by a
     /// crash is not counted).
     public var attempts: Int
@@ -42,7 +56,7 @@ public struct OutboxStatus: Sendable, Hashable {
     public var resultStatus: String
     public var destination: String
     public var controlID: String?
-    public var state: String
+    public var state: OutboxState
     public var attempts: Int
     public var lastError: String?
     public var createdAt: Date
@@ -302,17 +316,17 @@ extension ReportDatabase {
     /// Puts a rejected (or skipped) message back in its queue, where it was: it is sent next, with the same bytes.
     /// - Throws: ``ReportStoreError`` when there is no such row, or it was already sent.
     public func retryOutbox(id: Int64) throws -> OutboxStatus {
-        try changeState(id: id, from: ["failed", "skipped"], to: "pending")
+        try changeState(id: id, from: [.failed, .skipped], to: .pending)
     }
 
     /// Takes a message out of its queue without sending it, so the messages behind it can go.
     /// - Throws: ``ReportStoreError`` when there is no such row, or it was already sent.
     public func skipOutbox(id: Int64) throws -> OutboxStatus {
-        try changeState(id: id, from: ["failed", "pending"], to: "skipped")
+        try changeState(id: id, from: [.failed, .pending], to: .skipped)
     }
 
     /// Every outbox row with its delivery state, oldest first; optionally one state or destination only.
-    public func outboxStatus(state: String? = nil, destination: String? = nil, limit: Int = 1000) throws
+    public func outboxStatus(state: OutboxState? = nil, destination: String? = nil, limit: Int = 1000) throws
         -> [OutboxStatus]
     {
         try read { db in
@@ -320,7 +334,7 @@ extension ReportDatabase {
             var arguments: StatementArguments = []
             if let state {
                 conditions.append("o.state = ?")
-                arguments += [state]
+                arguments += [state.rawValue]
             }
             if let destination {
                 conditions.append("o.destination = ?")
@@ -340,14 +354,15 @@ extension ReportDatabase {
         }
     }
 
-    private func changeState(id: Int64, from states: Set<String>, to state: String) throws -> OutboxStatus {
+    private func changeState(id: Int64, from states: Set<OutboxState>, to state: OutboxState) throws -> OutboxStatus {
         try write { db in
-            guard let current = try String.fetchOne(db, sql: "SELECT state FROM hl7_outbox WHERE id = ?", arguments: [id])
+            guard let stored = try String.fetchOne(db, sql: "SELECT state FROM hl7_outbox WHERE id = ?", arguments: [id])
             else { throw ReportStoreError.outboxMessageNotFound(id) }
+            let current = OutboxState(stored: stored)
             guard states.contains(current) else {
-                throw ReportStoreError.outboxStateConflict(id, state: current, wanted: state)
+                throw ReportStoreError.outboxStateConflict(id, state: current.rawValue, wanted: state.rawValue)
             }
-            try db.execute(sql: "UPDATE hl7_outbox SET state = ? WHERE id = ?", arguments: [state, id])
+            try db.execute(sql: "UPDATE hl7_outbox SET state = ? WHERE id = ?", arguments: [state.rawValue, id])
             guard
                 let row = try Row.fetchOne(
                     db,
@@ -365,7 +380,7 @@ extension ReportDatabase {
     private static func status(_ row: Row) -> OutboxStatus {
         OutboxStatus(
             id: row["id"], accession: row["accession"], event: row["event"], resultStatus: row["result_status"],
-            destination: row["destination"], controlID: row["control_id"], state: row["state"],
+            destination: row["destination"], controlID: row["control_id"], state: OutboxState(stored: row["state"]),
             attempts: row["attempts"], lastError: row["last_error"], createdAt: row["created_at"],
             sentAt: row["sent_at"]
         )
@@ -382,7 +397,8 @@ extension ReportDatabase {
         guard let payload: String = row["payload"], let controlID: String = row["control_id"] else {
             // Not frozen: no encoder was configured when it was enqueued, nor since.
             let message = OutboxMessage(
-                id: row["id"], destination: row["destination"], controlID: "", payload: "", state: row["state"],
+                id: row["id"], destination: row["destination"], controlID: "", payload: "",
+                state: OutboxState(stored: row["state"]),
                 attempts: row["attempts"]
             )
             return .blocked(message, reason: "message not built (no HL7 encoder configured)")
@@ -390,10 +406,11 @@ extension ReportDatabase {
         let pinnedFor: String? = row["wire_destination"]
         let pinnedFormat: String? = pinnedFor == destination ? row["wire_format"] : nil
         var message = OutboxMessage(
-            id: row["id"], destination: row["destination"], controlID: controlID, payload: payload, state: row["state"],
+            id: row["id"], destination: row["destination"], controlID: controlID, payload: payload,
+            state: OutboxState(stored: row["state"]),
             attempts: row["attempts"], textFormat: pinnedFormat ?? textFormat, textFormatPinned: pinnedFormat != nil
         )
-        if message.state == "failed" {
+        if message.state == .failed {
             return .blocked(message, reason: row["last_error"] ?? "rejected")
         }
         if pin, pinnedFormat == nil {

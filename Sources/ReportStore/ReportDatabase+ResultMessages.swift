@@ -7,7 +7,7 @@ public struct ResultMessage: Sendable, Hashable {
     public var accession: String
     public var event: String
     public var resultStatus: String
-    public var state: String
+    public var state: OutboxState
     public var destination: String
     public var controlID: String?
     /// The frozen message (segments separated by CR); nil when no encoder built it.
@@ -52,7 +52,7 @@ extension ReportDatabase {
     }
 
     /// Messages of every report in one delivery state (nil: all), oldest first: the HL7 queue view.
-    public func resultMessages(state: String?, limit: Int = 500) throws -> [ResultMessage] {
+    public func resultMessages(state: OutboxState?, limit: Int = 500) throws -> [ResultMessage] {
         try read { db in
             try Row.fetchAll(
                 db,
@@ -61,7 +61,7 @@ extension ReportDatabase {
                     JOIN reports r ON r.id = o.report_id JOIN orders ON orders.id = r.order_id
                     \(state == nil ? "" : "WHERE o.state = ?") ORDER BY o.id LIMIT ?
                     """,
-                arguments: state.map { [$0, limit] } ?? [limit]
+                arguments: state.map { [$0.rawValue, limit] } ?? [limit]
             ).map(Self.resultMessage)
         }
     }
@@ -69,7 +69,8 @@ extension ReportDatabase {
     private static func resultMessage(_ row: Row) -> ResultMessage {
         ResultMessage(
             id: row["id"], accession: row["accession"], event: row["event"], resultStatus: row["result_status"],
-            state: row["state"], destination: row["destination"], controlID: row["control_id"], payload: row["payload"],
+            state: OutboxState(stored: row["state"]), destination: row["destination"], controlID: row["control_id"],
+            payload: row["payload"],
             ackCode: row["ack_code"], attempts: row["attempts"], lastError: row["last_error"],
             createdAt: row["created_at"], sentAt: row["sent_at"]
         )

@@ -123,7 +123,7 @@ struct OutboxFixture {
     }
 
     func states() throws -> [String: Int] {
-        Dictionary(try database.outboxStatus().map { ($0.state, 1) }, uniquingKeysWith: +)
+        Dictionary(try database.outboxStatus().map { ($0.state.rawValue, 1) }, uniquingKeysWith: +)
     }
 }
 

@@ -70,6 +70,9 @@ struct BadInputTests {
     func unknownAccession() throws {
         let cli = try harnessWithDraft()
         try expectRefused(cli, ["report", "show", "NOPE9"], exitCode: 66, mentioning: "NOPE9")
+        // Outbox states are a closed set: a wrong one is a usage error that lists the right ones.
+        let badState = try cli.run(["hl7", "queue", "--state", "bogus"])
+        #expect(badState.exitCode == 64 && badState.stderr.contains("'pending', 'sent', 'failed'"), "\(badState.stderr)")
         // The command line adds what to type next; the store's own message (what the web shows) names no command.
         try expectRefused(cli, ["report", "show", "NOPE9"], exitCode: 66, mentioning: "radscribe dictate --accession NOPE9")
         try expectRefused(cli, ["report", "sign", "NOPE9", "--as", "drsmith"], exitCode: 66, mentioning: "NOPE9")

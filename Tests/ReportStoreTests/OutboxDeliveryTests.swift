@@ -55,7 +55,7 @@ struct OutboxDeliveryTests {
         let entry = try #require(try database.outbox().first)
         let controlID = try #require(rows[0].controlID)
         #expect(entry.payload == "\(controlID)||F|No effusion.|Normal.\r")
-        #expect(rows[0].state == "pending" && rows[0].attempts == 0)
+        #expect(rows[0].state == .pending && rows[0].attempts == 0)
 
         // Injected failure while freezing: the signature rolls back with it.
         try dictate(database, "ACC2", "Small effusion.")
@@ -143,7 +143,7 @@ struct OutboxDeliveryTests {
             return
         }
         #expect(third.id > second.id)
-        #expect(try database.outboxStatus().map(\.state) == ["sent", "skipped", "pending"])
+        #expect(try database.outboxStatus().map(\.state) == [.sent, .skipped, .pending])
         #expect(throws: ReportStoreError.self) { try database.skipOutbox(id: 9999) }
     }
 }
