@@ -31,7 +31,7 @@ extension HL7Command {
         func run() throws {
             try reportingErrors {
                 let store = try database.open()
-                let rows = try store.outboxStatus(state: state, destination: destination, limit: limit)
+                let rows = try store.resultMessages(state: state, destination: destination, limit: limit)
                 var lines = ["ID\tSTATE\tATTEMPTS\tDESTINATION\tACCESSION\tEVENT\tMSH-10\tLAST ERROR"]
                 for row in rows {
                     lines.append(

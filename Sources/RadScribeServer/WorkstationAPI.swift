@@ -184,7 +184,7 @@ struct WorkstationAPI: Sendable {
             if asked != nil, state == nil {
                 throw APIError(.badRequest, "state must be pending, failed, sent or skipped")
             }
-            let messages = try await Blocking.run { try database.resultMessages(state: state) }
+            let messages = try await Blocking.run { try database.resultMessages(state: state, limit: 500) }
             return try JSONResponse.make(["messages": messages.map(MessageBody.init)])
         }
         for (verb, change) in [("retry", ReportDatabase.retryOutbox), ("skip", ReportDatabase.skipOutbox)] {

@@ -48,21 +48,6 @@ public enum OutboxHead: Sendable, Hashable {
     case blocked(OutboxMessage, reason: String)
 }
 
-/// A line of `radscribe hl7 queue`.
-public struct OutboxStatus: Sendable, Hashable {
-    public var id: Int64
-    public var accession: String
-    public var event: String
-    public var resultStatus: String
-    public var destination: String
-    public var controlID: String?
-    public var state: OutboxState
-    public var attempts: Int
-    public var lastError: String?
-    public var createdAt: Date
-    public var sentAt: Date?
-}
-
 extension ReportDatabase {
     /// HL7 delivery: the frozen message, its destination, and delivery bookkeeping.
     ///
@@ -315,46 +300,17 @@ extension ReportDatabase {
 
     /// Puts a rejected (or skipped) message back in its queue, where it was: it is sent next, with the same bytes.
     /// - Throws: ``ReportStoreError`` when there is no such row, or it was already sent.
-    public func retryOutbox(id: Int64) throws -> OutboxStatus {
+    public func retryOutbox(id: Int64) throws -> ResultMessage {
         try changeState(id: id, from: [.failed, .skipped], to: .pending)
     }
 
     /// Takes a message out of its queue without sending it, so the messages behind it can go.
     /// - Throws: ``ReportStoreError`` when there is no such row, or it was already sent.
-    public func skipOutbox(id: Int64) throws -> OutboxStatus {
+    public func skipOutbox(id: Int64) throws -> ResultMessage {
         try changeState(id: id, from: [.failed, .pending], to: .skipped)
     }
 
-    /// Every outbox row with its delivery state, oldest first; optionally one state or destination only.
-    public func outboxStatus(state: OutboxState? = nil, destination: String? = nil, limit: Int = 1000) throws
-        -> [OutboxStatus]
-    {
-        try read { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let state {
-                conditions.append("o.state = ?")
-                arguments += [state.rawValue]
-            }
-            if let destination {
-                conditions.append("o.destination = ?")
-                arguments += [destination]
-            }
-            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            arguments += [limit]
-            return try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT o.*, orders.accession FROM hl7_outbox o
-                    JOIN reports r ON r.id = o.report_id JOIN orders ON orders.id = r.order_id
-                    \(filter) ORDER BY o.id LIMIT ?
-                    """,
-                arguments: arguments
-            ).map(Self.status)
-        }
-    }
-
-    private func changeState(id: Int64, from states: Set<OutboxState>, to state: OutboxState) throws -> OutboxStatus {
+    private func changeState(id: Int64, from states: Set<OutboxState>, to state: OutboxState) throws -> ResultMessage {
         try write { db in
             guard let stored = try String.fetchOne(db, sql: "SELECT state FROM hl7_outbox WHERE id = ?", arguments: [id])
             else { throw ReportStoreError.outboxMessageNotFound(id) }
@@ -373,17 +329,8 @@ extension ReportDatabase {
                     arguments: [id]
                 )
             else { throw ReportStoreError.outboxMessageNotFound(id) }
-            return Self.status(row)
+            return Self.resultMessage(row)
         }
-    }
-
-    private static func status(_ row: Row) -> OutboxStatus {
-        OutboxStatus(
-            id: row["id"], accession: row["accession"], event: row["event"], resultStatus: row["result_status"],
-            destination: row["destination"], controlID: row["control_id"], state: OutboxState(stored: row["state"]),
-            attempts: row["attempts"], lastError: row["last_error"], createdAt: row["created_at"],
-            sentAt: row["sent_at"]
-        )
     }
 
     private static func head(_ db: Database, destination: String, textFormat: String, pin: Bool) throws -> OutboxHead {

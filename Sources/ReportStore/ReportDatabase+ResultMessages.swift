@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
 
-/// An HL7 result message of one report with what its delivery saw: for the workstation's HL7 view.
+/// An HL7 result message (one outbox row) with what its delivery saw: for `radscribe hl7 queue` and the
+/// workstation's HL7 view.
 public struct ResultMessage: Sendable, Hashable {
     public var id: Int64
     public var accession: String
@@ -51,22 +52,36 @@ extension ReportDatabase {
         }
     }
 
-    /// Messages of every report in one delivery state (nil: all), oldest first: the HL7 queue view.
-    public func resultMessages(state: OutboxState?, limit: Int = 500) throws -> [ResultMessage] {
+    /// Every outbox message, oldest first; optionally one delivery state or destination only.
+    public func resultMessages(state: OutboxState? = nil, destination: String? = nil, limit: Int = 1000) throws
+        -> [ResultMessage]
+    {
         try read { db in
-            try Row.fetchAll(
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let state {
+                conditions.append("o.state = ?")
+                arguments += [state.rawValue]
+            }
+            if let destination {
+                conditions.append("o.destination = ?")
+                arguments += [destination]
+            }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            arguments += [limit]
+            return try Row.fetchAll(
                 db,
                 sql: """
                     SELECT o.*, orders.accession FROM hl7_outbox o
                     JOIN reports r ON r.id = o.report_id JOIN orders ON orders.id = r.order_id
-                    \(state == nil ? "" : "WHERE o.state = ?") ORDER BY o.id LIMIT ?
+                    \(filter) ORDER BY o.id LIMIT ?
                     """,
-                arguments: state.map { [$0.rawValue, limit] } ?? [limit]
+                arguments: arguments
             ).map(Self.resultMessage)
         }
     }
 
-    private static func resultMessage(_ row: Row) -> ResultMessage {
+    static func resultMessage(_ row: Row) -> ResultMessage {
         ResultMessage(
             id: row["id"], accession: row["accession"], event: row["event"], resultStatus: row["result_status"],
             state: OutboxState(stored: row["state"]), destination: row["destination"], controlID: row["control_id"],

@@ -81,7 +81,7 @@ struct DeliveryTests {
         }
         #expect(error.code == .rejected)
         #expect(error.description.contains("rejected by test peer"))
-        let rows = try fixture.database.outboxStatus()
+        let rows = try fixture.database.resultMessages()
         #expect(rows.map(\.state) == Array(repeating: OutboxState.sent, count: 3) + [.failed] + Array(repeating: .pending, count: 6))
         #expect(rows[3].lastError?.contains("AE") == true)
         #expect(peer.accepted() == Array(expected.prefix(3)))
@@ -145,7 +145,7 @@ struct DeliveryTests {
             return
         }
         #expect(error.code == .unreachable)
-        let rows = try fixture.database.outboxStatus()
+        let rows = try fixture.database.resultMessages()
         #expect(rows.map(\.state) == [OutboxState.pending, .pending, .pending])
         #expect(rows[0].attempts == 0)  // never connected: no bytes went out
         #expect(rows[0].lastError?.contains("cannot connect") == true)

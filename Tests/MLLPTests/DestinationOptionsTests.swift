@@ -69,7 +69,7 @@ struct CorrectedReportFixture {
     /// Queues `count` more messages of the current result; returns every queued MSH-10 in queue order.
     func enqueue(_ count: Int) throws -> [String] {
         try database.enqueueCurrentResult(accession: Self.accession, copies: count)
-        return try database.outboxStatus().compactMap(\.controlID)
+        return try database.resultMessages().compactMap(\.controlID)
     }
 }
 

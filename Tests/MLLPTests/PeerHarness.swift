@@ -119,11 +119,11 @@ struct OutboxFixture {
     }
 
     func controlIDs() throws -> [String] {
-        try database.outboxStatus().compactMap(\.controlID)
+        try database.resultMessages().compactMap(\.controlID)
     }
 
     func states() throws -> [String: Int] {
-        Dictionary(try database.outboxStatus().map { ($0.state.rawValue, 1) }, uniquingKeysWith: +)
+        Dictionary(try database.resultMessages().map { ($0.state.rawValue, 1) }, uniquingKeysWith: +)
     }
 }
 

@@ -66,7 +66,7 @@ struct TLSTests {
         }
         #expect(error.code == .unreachable)
         #expect(error.description.contains("TLS handshake failed"))
-        let rows = try fixture.database.outboxStatus()
+        let rows = try fixture.database.resultMessages()
         #expect(rows.map(\.state) == [OutboxState.pending, .pending])
         #expect(rows[0].attempts == 0, "no message bytes went out")
 
@@ -131,7 +131,7 @@ struct TLSTests {
         serve.waitUntilExit()
         #expect(serve.terminationStatus == 0)
         #expect(peer.accepted() == expected, "each message once, in order, despite the dropped connection")
-        #expect(try fixture.database.outboxStatus().allSatisfy { $0.state == .sent })
+        #expect(try fixture.database.resultMessages().allSatisfy { $0.state == .sent })
         #expect(try dumped(dump).allSatisfy { String(decoding: $0, as: UTF8.self).contains("|FT|") })
     }
 

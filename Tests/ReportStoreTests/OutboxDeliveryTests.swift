@@ -50,7 +50,7 @@ struct OutboxDeliveryTests {
         let database = try open()
         try dictate(database, "ACC1", "No effusion.")
         _ = try database.sign(accession: "ACC1", by: "drsmith")
-        let rows = try database.outboxStatus()
+        let rows = try database.resultMessages()
         #expect(rows.count == 1)
         let entry = try #require(try database.outbox().first)
         let controlID = try #require(rows[0].controlID)
@@ -97,14 +97,14 @@ struct OutboxDeliveryTests {
         try dictate(database, "ACC1", "One.")
         _ = try database.sign(accession: "ACC1", by: "drsmith")
         try database.registerDestination("ris-a:2575")
-        #expect(try database.outboxStatus().map(\.destination) == ["ris-a:2575"])
+        #expect(try database.resultMessages().map(\.destination) == ["ris-a:2575"])
         try database.registerDestination("ris-b:2575")
         try dictate(database, "ACC2", "Two.")
         _ = try database.sign(accession: "ACC2", by: "drsmith")
-        let rows = try database.outboxStatus()
+        let rows = try database.resultMessages()
         #expect(rows.map(\.destination) == ["ris-a:2575", "ris-a:2575", "ris-b:2575"])
         #expect(Set(rows.compactMap(\.controlID)).count == 3)
-        #expect(try database.outboxStatus(destination: "ris-b:2575").map(\.accession) == ["ACC2"])
+        #expect(try database.resultMessages(destination: "ris-b:2575").map(\.accession) == ["ACC2"])
     }
 
     @Test("a queue is FIFO; a rejection blocks it until retry (same bytes) or skip")
@@ -143,7 +143,7 @@ struct OutboxDeliveryTests {
             return
         }
         #expect(third.id > second.id)
-        #expect(try database.outboxStatus().map(\.state) == [.sent, .skipped, .pending])
+        #expect(try database.resultMessages().map(\.state) == [.sent, .skipped, .pending])
         #expect(throws: ReportStoreError.self) { try database.skipOutbox(id: 9999) }
     }
 }
