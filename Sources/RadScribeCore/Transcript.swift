@@ -29,8 +29,22 @@ public struct Utterance: Sendable, Hashable, Codable {
         self.end = end
     }
 
+    /// The utterance spanning `words`, from the first one's start to the last one's end; nil when there are none.
+    public init?(spanning words: [RecognizedWord]) {
+        guard let first = words.first, let last = words.last else { return nil }
+        self.init(words: words, start: first.start, end: last.end)
+    }
+
     /// The words joined by single spaces.
     public var spokenText: String { words.map(\.text).joined(separator: " ") }
+}
+
+extension Duration {
+    /// The duration in seconds, as a floating-point number.
+    public var seconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
 }
 
 /// Everything recognized in one audio stream.

@@ -295,16 +295,9 @@ public final class Recognizer {
     private func showProvisionalWords() {
         let started = ContinuousClock.now
         let words = decoder.words()
-        provisionalUtterances = SpeechStretch.split(words, into: stretches).compactMap { phrase in
-            guard let first = phrase.first, let last = phrase.last else { return nil }
-            return Utterance(words: phrase, start: first.start, end: last.end)
-        }
+        provisionalUtterances = SpeechStretch.split(words, into: stretches).compactMap(Utterance.init(spanning:))
         provisionalRevision += 1
-        finalizationLatencies.append(Self.seconds(ContinuousClock.now - started))
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        finalizationLatencies.append((ContinuousClock.now - started).seconds)
     }
 
     private func closeUtterance() throws {
@@ -333,13 +326,11 @@ public final class Recognizer {
             } else {
                 stretch
             }
-            guard let first = phrase.first, let last = phrase.last else { continue }
-            finished.append(Utterance(words: phrase, start: first.start, end: last.end))
+            if let utterance = Utterance(spanning: phrase) { finished.append(utterance) }
         }
-        finalizationLatencies.append(Self.seconds(elapsed))
+        finalizationLatencies.append(elapsed.seconds)
     }
 }
-
 
 /// One stretch of speech inside an utterance, as the decoder's voice-activity detector delimited it.
 ///

@@ -98,22 +98,8 @@ struct LiveDictationSocketTests {
             speech += try WAVReader.read(contentsOf: file).samples
             speech += Array(repeating: 0, count: 32_000)  // 2 s
         }
-        let samples = speech
-        let token = try #require(fixture.tokens[.radiologist])
-        let received = MessageLog()
-        try await fixture.server(dictation: try Self.engine(fixture)).makeApplication().test(.live) { client in
-            try await client.ws("/api/dictation?token=\(token)") { inbound, outbound, _ in
-                try await outbound.write(
-                    .text(#"{"type":"start","accession":"\#(accession)","template":"\#(WorkstationFixture.template)","source":"browser"}"#)
-                )
-                for frame in Self.frames(samples) { try await outbound.write(.binary(frame)) }
-                try await outbound.write(.text(#"{"type":"stop"}"#))
-                for try await message in inbound.messages(maxSize: 1 << 22) {
-                    if case .text(let text) = message { received.append(text) }
-                }
-            }
-        }
-        let utterances = received.objects.filter { $0["type"] as? String == "utterance" }
+        let messages = try await Self.dictate(fixture, accession: accession, samples: speech)
+        let utterances = messages.filter { $0["type"] as? String == "utterance" }
         let words = { (message: [String: Any]) in
             ((message["words"] as? [[String: Any]]) ?? []).compactMap { $0["text"] as? String }.joined(separator: " ")
         }

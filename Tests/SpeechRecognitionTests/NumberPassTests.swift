@@ -63,6 +63,13 @@ struct NumberPassTests {
         dictionary: ProjectPaths.root.appendingPathComponent("Lexicon/radscribe.dict")
     )
 
+    /// What the recognizer with its number pass hears of `text` spoken by `voice`.
+    static func heardWithNumberPass(_ text: String, voice: TestVoice) throws -> String {
+        let recognizer = try Recognizer(configuration: configuration)
+        try recognizer.useNumberPass()
+        return try recognizer.transcribe(try speak(text, voice: voice)).spokenText
+    }
+
     static func speak(_ text: String, voice: TestVoice) throws -> PCMAudio {
         let directory = try ProjectPaths.temporaryDirectory("number-pass")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -112,29 +119,20 @@ struct NumberPassTests {
     @Test("a confident number is the first pass's: \"series seven image\" does not become seventy")
     func confidentNumberStays() throws {
         // On the development set the grammar alone heard "seventy" here (the "i" of "image" after "seven").
-        let audio = try Self.speak("eight millimeters on series seven image twenty two period", voice: .fliteSLT)
-        let recognizer = try Recognizer(configuration: Self.configuration)
-        try recognizer.useNumberPass()
-        let spoken = try recognizer.transcribe(audio).spokenText
+        let spoken = try Self.heardWithNumberPass("eight millimeters on series seven image twenty two period", voice: .fliteSLT)
         #expect(spoken.contains("series seven image twenty two"), "\(spoken)")
     }
 
     @Test("\"extends to within two centimeters\" stays: a homophone before a stray word must be a decimal's")
     func homophoneNeedsPoint() throws {
         // Found on the development set: the grammar made "two to one centimeters" of it.
-        let audio = try Self.speak("the thrombus extends to within two centimeters of the knee period", voice: .fliteRMS)
-        let recognizer = try Recognizer(configuration: Self.configuration)
-        try recognizer.useNumberPass()
-        let spoken = try recognizer.transcribe(audio).spokenText
+        let spoken = try Self.heardWithNumberPass("the thrombus extends to within two centimeters of the knee period", voice: .fliteRMS)
         #expect(!spoken.contains("two to one"), "\(spoken)")
     }
 
     @Test("words that are not numbers pass untouched: \"up to five\" stays")
     func untouched() throws {
-        let audio = try Self.speak("up to five lymph nodes period", voice: .fliteRMS)
-        let recognizer = try Recognizer(configuration: Self.configuration)
-        try recognizer.useNumberPass()
-        let spoken = try recognizer.transcribe(audio).spokenText
+        let spoken = try Self.heardWithNumberPass("up to five lymph nodes period", voice: .fliteRMS)
         #expect(spoken.hasPrefix("up to five"), "\(spoken)")
     }
 }
